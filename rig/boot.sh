@@ -1,0 +1,54 @@
+#!/bin/bash
+# boot.sh JOB [TIMEOUT]: boot the rig kernel as L1 under QEMU/TCG with an
+# emulated NVDIMM, run rig/l1/JOB.sh there, collect its output in results/.
+# Fails on timeout, a non-zero job, or any panic/oops/BUG/WARNING/KASAN/
+# lockdep/kmemleak/hung-task report in L1's console.
+. "$(dirname "$0")/common.sh"
+JOB=$1
+TMO=${2:-1800}
+need qemu-system-x86_64
+KIMG=$OBJ/arch/x86/boot/bzImage
+[ -f "$KIMG" ] || fail "no kernel: run 'make kernel'"
+[ -f "$BUILD/initramfs.cpio" ] || fail "no initramfs: run 'make initramfs'"
+mkdir -p "$RESULTS"
+CON=$RESULTS/$JOB.console
+NV=$BUILD/nvdimm.img
+rm -f "$NV"
+truncate -s 8G "$NV"            # sparse; labels are re-initialised by L1
+say "boot: L1 job '$JOB' under qemu-system-x86_64 -accel tcg -cpu max (timeout ${TMO}s; console in results/$JOB.console)"
+start=$(date +%s)
+set +e
+timeout -k 10 "$TMO" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -smp 2 \
+	-machine q35,nvdimm=on -m 3G,slots=2,maxmem=16G \
+	-object memory-backend-file,id=nv0,share=on,mem-path="$NV",size=8G,align=1G \
+	-device nvdimm,memdev=nv0,label-size=128K \
+	-kernel "$KIMG" -initrd "$BUILD/initramfs.cpio" \
+	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic rig.job=$JOB ${KARGS:-}" \
+	-display none -serial stdio -monitor none -no-reboot </dev/null 2>&1 |
+	tr -d '\r' | tee "$CON" |
+	grep --line-buffered -e '^RIG:LOG' -e '^RIG:ERROR' -e '^RIG:TAP [^ ]* not ok' |
+	sed -u -e 's/^RIG:LOG /  L1: /' -e 's/^RIG:ERROR /  L1 ERROR: /' -e 's/^RIG:TAP /  FAIL: /'
+qrc=${PIPESTATUS[0]}
+set -e
+secs=$(( $(date +%s) - start ))
+rm -f "$NV"
+# TAP per suite.
+for s in $(sed -n 's/^RIG:TAP \([^ ]*\) .*/\1/p' "$CON" | sort -u); do
+	sed -n "s/^RIG:TAP $s //p" "$CON" >"$RESULTS/$s.tap"
+done
+sed -n 's/^RIG:ROW //p' "$CON" >"$RESULTS/$JOB.rows"
+bad=$(grep -v '^RIG:' "$CON" | grep -n -E 'Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|kmemleak: [0-9]+ new suspected|possible circular locking|blocked for more than|soft lockup|rcu_sched self-detected|RCU stall|general protection fault' | head -5 || true)
+done_rc=$(sed -n 's/^RIG:DONE rc=//p' "$CON" | tail -1)
+tailshow() { echo "----- last 40 lines of results/$JOB.console -----" >&2; tail -40 "$CON" >&2; }
+if [ -n "$bad" ]; then
+	tailshow; fail "L1 reported a kernel problem (panic/oops/BUG/WARNING/KASAN/...): $bad"
+fi
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	tailshow; fail "L1 job '$JOB' hung: no result within ${TMO}s"
+fi
+if [ -z "$done_rc" ]; then
+	tailshow; fail "L1 job '$JOB' ended without a result (QEMU exit $qrc)"
+fi
+say "boot: L1 job '$JOB' finished in ${secs}s, rc=$done_rc"
+[ "$done_rc" = 0 ] || { grep '^RIG:ERROR' "$CON" >&2 || true; exit 1; }

@@ -1,0 +1,19 @@
+# Shared settings for the rig's scripts; sourced, not run.
+set -euo pipefail
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+SRC=$BUILD/linux                 # git repo: tag "base" = pristine Debian tree
+OBJ=$BUILD/obj-x86_64            # kernel O= directory
+KST=$BUILD/selftests             # KVM selftests OUTPUT
+RESULTS=${RESULTS:-$TOP/results}
+JOBS=${JOBS:-$(nproc)}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
+export CCACHE_BASEDIR=$TOP
+export CCACHE_NOHASHDIR=true
+# Deterministic build identity, so ccache hits across clones and re-runs.
+export KBUILD_BUILD_USER=rig KBUILD_BUILD_HOST=rig
+export KBUILD_BUILD_TIMESTAMP="2024-11-17"
+
+say()  { printf '[rig %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+fail() { printf '[rig] ERROR: %s\n' "$*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || fail "'$1' not found: run 'make deps' (apt-get installs it)"; }

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Build build/initramfs.cpio: busybox-static, ndctl/daxctl, mkfs.ext4, mkfs.xfs,
+# xfs_io, filefrag and their libraries (all from the host's Debian packages),
+# the KVM selftests, daxvm and the L1 job scripts in rig/l1/.
+. "$(dirname "$0")/common.sh"
+ROOT=$BUILD/initramfs
+OUTF=$BUILD/initramfs.cpio
+BINS="/bin/busybox /usr/bin/ndctl /usr/bin/daxctl /sbin/mkfs.ext4 /sbin/mkfs.xfs
+      /usr/sbin/xfs_io /usr/sbin/filefrag /usr/bin/fallocate /sbin/dumpe2fs"
+for b in $BINS; do [ -x "$b" ] || fail "initramfs: $b missing: run 'make deps'"; done
+[ -x "$BUILD/daxvm" ] || fail "initramfs: build/daxvm missing: run 'make selftests'"
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,run,etc,rig,selftests,lib64}
+for b in $BINS; do
+	cp -L "$b" "$ROOT$b"
+	ldd "$b" 2>/dev/null | grep -o '/[^ ]*' | while read -r l; do
+		mkdir -p "$ROOT$(dirname "$l")"
+		cp -Ln "$l" "$ROOT$l"
+	done
+done
+for a in $("$ROOT/bin/busybox" --list-full); do
+	[ -e "$ROOT/$a" ] || ln -s /bin/busybox "$ROOT/$a"
+done
+ln -sf mkfs.ext4 "$ROOT/sbin/mke2fs"
+echo "root:x:0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
+# The kernel's builtin module list lets ndctl/libkmod see that drivers are built in.
+KREL=$(cat "$OBJ/include/config/kernel.release")
+mkdir -p "$ROOT/lib/modules/$KREL"
+cp "$OBJ"/modules.builtin* "$ROOT/lib/modules/$KREL/" 2>/dev/null || true
+cp "$TOP"/rig/l1/* "$ROOT/rig/"
+mv "$ROOT/rig/init" "$ROOT/init"
+chmod +x "$ROOT/init" "$ROOT"/rig/*.sh
+cp "$BUILD/daxvm" "$ROOT/rig/daxvm"
+# Selftests: executables only, keeping their x86_64/ sub-folder, stripped.
+(cd "$KST" && find . -type f -perm -u+x ! -name '*.o' ! -name '*.d' -print0 |
+	cpio -0 -pdm --quiet "$ROOT/selftests")
+find "$ROOT/selftests" -type f -exec strip --strip-unneeded {} + 2>/dev/null || true
+(cd "$ROOT" && find . -print0 | cpio -0 -o -H newc --quiet >"$OUTF")
+say "initramfs: $(du -h "$OUTF" | cut -f1) ($(find "$ROOT/selftests" -type f | wc -l) selftests)"

@@ -1,0 +1,90 @@
+# Helpers for the L1 job scripts (busybox sh); sourced.
+log()  { echo "RIG:LOG $*"; }
+die()  { echo "RIG:ERROR $*"; exit 1; }
+json() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",]*\)\"\{0,1\}.*/\1/p" | head -1; }
+
+# TAP for suite $1 goes to the console as "RIG:TAP <suite> <line>".
+tap()  { suite=$1; shift; echo "RIG:TAP $suite $*"; }
+
+check_kvm() {
+	[ -c /dev/kvm ] || die "no /dev/kvm in L1: kvm_amd did not load; QEMU must run with -cpu max (SVM) and the kernel with CONFIG_KVM_AMD=y"
+	dmesg | grep -q "kvm_amd: Nested Paging enabled" ||
+		die "kvm_amd loaded without Nested Paging: KVM would shadow-page, so the NPT leaf counts would be meaningless"
+}
+
+# Create the namespaces: devdax (1G aligned) and two fsdax (2M aligned).
+# Sets DEVDAX, PMEM_EXT4, PMEM_XFS.
+provision() {
+	ndctl disable-region all >/dev/null 2>&1
+	ndctl init-labels -f all >/dev/null 2>&1
+	ndctl enable-region all >/dev/null 2>&1 || die "ndctl enable-region failed: is the NVDIMM there (-machine nvdimm=on -device nvdimm)?"
+	out=$(ndctl create-namespace -m devdax -a 1G -s 3G 2>&1) || die "cannot create the devdax namespace (-m devdax -a 1G -s 3G): $out"
+	DEVDAX=/dev/$(echo "$out" | json chardev)
+	out=$(ndctl create-namespace -m fsdax -a 2M -s 2G 2>&1) || die "cannot create the fsdax namespace for ext4: $out"
+	PMEM_EXT4=/dev/$(echo "$out" | json blockdev)
+	out=$(ndctl create-namespace -m fsdax -a 2M -s 2G 2>&1) || die "cannot create the fsdax namespace for xfs: $out"
+	PMEM_XFS=/dev/$(echo "$out" | json blockdev)
+	[ -c "$DEVDAX" ] && [ -b "$PMEM_EXT4" ] && [ -b "$PMEM_XFS" ] ||
+		die "namespaces created but devices missing: $DEVDAX $PMEM_EXT4 $PMEM_XFS"
+	log "namespaces: devdax $DEVDAX (align 1G, $(($(cat /sys/bus/dax/devices/${DEVDAX#/dev/}/size) >> 20)) MiB), fsdax $PMEM_EXT4 and $PMEM_XFS (align 2M)"
+}
+
+# The allocation recipe (see README): 2M-aligned extents for guest files.
+#   ext4: stripe of 512 blocks, so mballoc aligns large allocations to 2M.
+#   xfs:  stripe unit 2M and a 2M extent-size hint on the directory.
+mkfs_ext4_aligned() { mkfs.ext4 -q -F -b 4096 -E stride=512,stripe_width=512 "$1"; }
+mkfs_ext4_default() { mkfs.ext4 -q -F "$1"; }
+mkfs_xfs_aligned()  { mkfs.xfs -q -f -m reflink=0 -d su=2m,sw=1 "$1"; }
+
+# mount_dax DEV DIR TYPE; for xfs also set the 2M extent-size hint on DIR.
+mount_dax() {
+	mkdir -p "$2"
+	mount -t "$3" -o dax "$1" "$2" || die "mount -t $3 -o dax $1 failed"
+	grep -q " $2 .*dax" /proc/mounts || die "$2 is not mounted with dax"
+	[ "$3" = xfs ] && { xfs_io -c "extsize 2m" "$2" || die "xfs_io extsize 2m on $2 failed"; }
+	return 0
+}
+
+# aligned2m FILE: number of 2M chunks of FILE that map to one 2M-aligned,
+# physically contiguous extent (what KVM can map with a 2M leaf), and the total.
+aligned2m() {
+	filefrag -v -b4096 "$1" | awk '
+		/^ *[0-9]+:/ { gsub(/[:.]+/, " ");
+			l = $2; p = $4; n = $6;
+			if ((l - p) % 512 == 0) {
+				s = int((l + 511) / 512) * 512;
+				while (s + 512 <= l + n) { c++; s += 512 }
+			}
+			tot = l + n }
+		END { printf "%d/%d\n", c, int(tot / 512) }'
+}
+
+# Prepare the backings measured by "make run" and checked by "make test".
+# Each call of backing NAME prints "PATH EXPECT" where EXPECT says what KVM
+# must map: "2m=<aligned 2M chunks of the file>" or "1g=<GiB>".
+GUEST_SIZE=${GUEST_SIZE:-1G}
+backing() {
+	case $1 in
+	ext4-default|ext4-aligned)
+		umount /mnt/ext4 2>/dev/null
+		if [ "$1" = ext4-default ]; then mkfs_ext4_default "$PMEM_EXT4"; else mkfs_ext4_aligned "$PMEM_EXT4"; fi >/dev/null 2>&1 ||
+			die "mkfs.ext4 on $PMEM_EXT4 failed"
+		mount_dax "$PMEM_EXT4" /mnt/ext4 ext4
+		f=/mnt/ext4/guest.img ;;
+	xfs-aligned)
+		umount /mnt/xfs 2>/dev/null
+		mkfs_xfs_aligned "$PMEM_XFS" >/dev/null 2>&1 || die "mkfs.xfs on $PMEM_XFS failed"
+		mount_dax "$PMEM_XFS" /mnt/xfs xfs
+		f=/mnt/xfs/guest.img ;;
+	devdax)
+		echo "$DEVDAX 1g=$(( $(cat /sys/bus/dax/devices/${DEVDAX#/dev/}/size) >> 30 ))"
+		return ;;
+	*)	die "unknown backing $1" ;;
+	esac
+	fallocate -l "$GUEST_SIZE" "$f" || die "fallocate -l $GUEST_SIZE $f failed"
+	echo "$f 2m=$(aligned2m "$f" | cut -d/ -f1)"
+}
+BACKINGS="ext4-default ext4-aligned xfs-aligned devdax"
+
+# field KEY LINE: value of KEY=... in a daxvm output line.
+field() { echo "$2" | sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p"; }

@@ -1,0 +1,16 @@
+#!/bin/bash
+# Build the KVM selftests (static) from the same tree, and the rig's daxvm.
+. "$(dirname "$0")/common.sh"
+[ -d "$OBJ/usr/include/linux" ] || fail "no kernel headers: run 'make kernel' first"
+say "selftests: building KVM selftests statically from build/linux"
+start=$(date +%s)
+if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$KST" \
+	KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS="-static" \
+	-j"$JOBS" >"$BUILD/selftests.log" 2>&1; then
+	grep -E 'error' "$BUILD/selftests.log" | head -20
+	fail "KVM selftests build failed: see build/selftests.log"
+fi
+gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BUILD/daxvm" "$TOP/rig/daxvm.c" ||
+	fail "daxvm build failed"
+n=$(find "$KST" -type f -perm -u+x ! -name '*.o' ! -name '*.sh' | wc -l)
+say "selftests: $n binaries in $(( $(date +%s) - start ))s"

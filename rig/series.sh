@@ -1,0 +1,132 @@
+#!/bin/bash
+# Series plumbing: apply | export | check.   patches/series is the source of truth.
+. "$(dirname "$0")/common.sh"
+PATCHES=$TOP/patches
+STAMP=$BUILD/applied.stamp
+MIRRORS="virt include mm tools Documentation arch fs drivers lib"
+
+series_files() {
+	[ -f "$PATCHES/series" ] || fail "patches/series missing"
+	grep -v -e '^\s*#' -e '^\s*$' "$PATCHES/series" | while read -r p; do
+		[ -f "$PATCHES/$p" ] || fail "patches/series names $p, which does not exist"
+		echo "$PATCHES/$p"
+	done
+}
+
+series_hash() { { cat "$PATCHES/series"; series_files | xargs -r cat; } | sha256sum | cut -c1-16; }
+
+# git am every patch of the series on top of the current HEAD of repo $1.
+am_series() {
+	local repo=$1 p
+	for p in $(series_files); do
+		if ! git -C "$repo" am -q --keep-cr "$p" >"$BUILD/am.log" 2>&1; then
+			cat "$BUILD/am.log" >&2
+			git -C "$repo" am --abort >/dev/null 2>&1 || true
+			fail "patch $(basename "$p") does not apply (see above); fix it in patches/ or rebase the series"
+		fi
+	done
+}
+
+cmd_apply() {
+	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree'"
+	local want; want=$(series_hash)
+	local head; head=$(git -C "$SRC" rev-parse HEAD)
+	if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want $head" ]; then
+		say "apply: series already applied ($(git -C "$SRC" rev-list --count base..HEAD) patches)"
+		return
+	fi
+	if [ "${FORCE:-0}" != 1 ] && [ "$(git -C "$SRC" rev-parse base)" != "$head" ] &&
+	   { [ ! -f "$STAMP" ] || [ "$(cut -d' ' -f2 "$STAMP")" != "$head" ]; }; then
+		fail "build/linux has commits that are not in patches/: run 'make export' first (or FORCE=1 to drop them)"
+	fi
+	git -C "$SRC" am --abort >/dev/null 2>&1 || true
+	git -C "$SRC" checkout -q -f dax
+	git -C "$SRC" reset -q --hard base
+	am_series "$SRC"
+	echo "$want $(git -C "$SRC" rev-parse HEAD)" >"$STAMP"
+	say "apply: $(git -C "$SRC" rev-list --count base..HEAD) patches applied on $(git -C "$SRC" log -1 --format=%s base)"
+}
+
+cmd_export() {
+	local n old="$PATCHES/0000-cover-letter.patch" tmp
+	n=$(git -C "$SRC" rev-list --count base..HEAD)
+	[ "$n" -gt 0 ] || fail "export: no commits on top of base in build/linux"
+	tmp=$(mktemp -d)
+	git -C "$SRC" format-patch -q --cover-letter --base=base -o "$tmp" base..HEAD
+	# Keep the subject and blurb of the existing cover letter.
+	[ -f "$old" ] && python3 "$TOP/rig/cover.py" "$old" "$tmp/0000-cover-letter.patch"
+	rm -f "$PATCHES"/*.patch
+	mkdir -p "$PATCHES"
+	cp "$tmp"/*.patch "$PATCHES/"
+	rm -rf "$tmp"
+	(cd "$PATCHES" && ls [0-9]*.patch | grep -v '^0000-cover-letter' >series)
+	echo "$(series_hash) $(git -C "$SRC" rev-parse HEAD)" >"$STAMP"
+	say "export: $n patches -> patches/ (series updated)"
+	"$0" mirror
+}
+
+# Copy every file the series adds into the mirror folders.
+cmd_mirror() {
+	local f
+	for f in $(git -C "$SRC" diff --name-only --diff-filter=A base HEAD); do
+		mkdir -p "$TOP/$(dirname "$f")"
+		cp "$SRC/$f" "$TOP/$f"
+	done
+	say "mirror: $(git -C "$SRC" diff --name-only --diff-filter=A base HEAD | wc -l) added files copied"
+}
+
+cmd_check() {
+	local wt=$BUILD/check-tree errs=0 p out c f added objs
+	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree'"
+	[ -f "$OBJ/.config" ] || fail "no kernel config: run 'make kernel'"
+	say "check: checkpatch --strict on each patch"
+	for p in $(series_files); do
+		out=$(cd "$SRC" && ./scripts/checkpatch.pl --strict -q "$p" 2>&1 || true)
+		if echo "$out" | grep -q -e '^ERROR' -e '^WARNING'; then
+			echo "$out"; echo "checkpatch: FAIL $(basename "$p")"; errs=$((errs + 1)); continue
+		fi
+		echo "checkpatch: ok   $(basename "$p")$(echo "$out" | grep -c '^CHECK' | sed 's/^0$//;s/.\+/ (& CHECK)/')"
+	done
+	say "check: series applies to the pristine base"
+	git -C "$SRC" worktree remove -f "$wt" >/dev/null 2>&1 || rm -rf "$wt"
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$wt" base
+	am_series "$wt"
+	echo "apply: ok   $(git -C "$wt" rev-list --count base..HEAD) patches"
+	say "check: files the series adds are mirrored byte-identically"
+	added=$(git -C "$wt" diff --name-only --diff-filter=A base HEAD)
+	for f in $added; do
+		if cmp -s "$wt/$f" "$TOP/$f"; then echo "mirror: ok   $f"
+		else echo "mirror: FAIL $f differs from or is missing in the repo"; errs=$((errs + 1)); fi
+	done
+	for f in $(cd "$TOP" && git ls-files $MIRRORS 2>/dev/null); do
+		echo "$added" | grep -qx "$f" ||
+			{ echo "mirror: FAIL $f is in the repo but the series does not add it"; errs=$((errs + 1)); }
+	done
+	say "check: each patch compiles the objects it touches"
+	mkdir -p "$BUILD/obj-check"
+	cp "$OBJ/.config" "$BUILD/obj-check/.config"
+	for c in $(git -C "$wt" rev-list --reverse base..HEAD); do
+		git -C "$wt" checkout -q "$c"
+		objs=$(git -C "$wt" diff --name-only "$c~1" "$c" -- '*.c' | grep -v '^tools/' | sed 's/\.c$/.o/' || true)
+		if [ -n "$objs" ]; then
+			if make -s -C "$wt" O="$BUILD/obj-check" CC="ccache gcc" -j"$JOBS" olddefconfig $objs >"$BUILD/check-build.log" 2>&1
+			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$(echo $objs)]"
+			else tail -30 "$BUILD/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c")"; errs=$((errs + 1)); fi
+		fi
+		if git -C "$wt" diff --name-only "$c~1" "$c" | grep -q '^tools/testing/selftests/kvm/'; then
+			if make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BUILD/check-selftests" \
+				KHDR_INCLUDES="-isystem $OBJ/usr/include" -j"$JOBS" >"$BUILD/check-build.log" 2>&1
+			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"
+			else tail -30 "$BUILD/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi
+		fi
+	done
+	git -C "$SRC" worktree remove -f "$wt"
+	[ "$errs" = 0 ] || fail "check: $errs problem(s), see above"
+	say "check: all ok"
+}
+
+case "${1:-}" in
+apply|export|check|mirror) "cmd_$1" ;;
+*) echo "usage: $0 apply|export|check|mirror" >&2; exit 2 ;;
+esac

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Summarise every results/*.tap: one row per suite, then the closing line.
+# Exit 1 if any test failed or a suite's plan does not match its results.
+. "$(dirname "$0")/common.sh"
+shopt -s nullglob
+P=0 F=0 S=0 rc=0
+printf '%-18s %6s %6s %6s %6s\n' suite planned passed failed skipped
+for t in "$RESULTS"/*.tap; do
+	s=$(basename "$t" .tap)
+	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$t" | head -1)
+	skip=$(grep -c '^ok .*# SKIP' "$t" || true)
+	pass=$(( $(grep -c '^ok ' "$t" || true) - skip ))
+	failn=$(grep -c '^not ok ' "$t" || true)
+	printf '%-18s %6s %6s %6s %6s\n' "$s" "${plan:-?}" "$pass" "$failn" "$skip"
+	if [ "${plan:-x}" != $((pass + failn + skip)) ]; then
+		echo "  $s: plan ${plan:-missing} but $((pass + failn + skip)) results (crash or hang?)"; rc=1
+	fi
+	grep '^not ok ' "$t" | sed "s/^/  $s: /"
+	P=$((P + pass)) F=$((F + failn)) S=$((S + skip))
+done
+[ $((P + F + S)) -gt 0 ] || { echo "no test results found in results/"; exit 1; }
+echo "$P passed, $F failed, $S skipped"
+[ "$F" = 0 ] && [ "$rc" = 0 ]
