@@ -1,13 +1,33 @@
 #!/bin/sh
-# make test, inside L1: end-to-end DAX checks, then the KVM selftests.
+# make test, inside L1: end-to-end DAX checks, the DAX selftests, then the
+# upstream KVM selftests.
 . /rig/lib.sh
 check_kvm
 provision
 rc=0
 
+# run_one SUITE N NAME VERBOSE CMD...: one TAP line from one selftest binary
+# (exit 0 pass, 4 skip, else fail).  VERBOSE=1 logs its whole output.
+run_one() {
+	suite=$1 n=$2 name=$3 verbose=$4
+	shift 4
+	start=$(date +%s)
+	timeout -s KILL 300 "$@" >/tmp/st.log 2>&1
+	st=$?
+	secs=$(( $(date +%s) - start ))
+	[ "$verbose" = 1 ] && sed 's/^/RIG:LOG   | /' /tmp/st.log
+	case $st in
+	0) tap "$suite" "ok $n - $name (${secs}s)" ;;
+	4) tap "$suite" "ok $n - $name # SKIP $(grep -m1 -i 'skip\|requirement' /tmp/st.log | tr -d '\r' | cut -c1-150)" ;;
+	*) tap "$suite" "not ok $n - $name (exit $st, ${secs}s)"
+	   [ "$verbose" = 1 ] || sed 's/^/RIG:LOG   | /' /tmp/st.log | tail -15
+	   rc=1 ;;
+	esac
+}
+
 # --- dax-e2e: KVM maps exactly what the host maps -------------------------
 n=0
-echo "$BACKINGS" | wc -w | { read c; tap dax-e2e "1..$c"; }
+tap dax-e2e "1..$(echo $BACKINGS | wc -w)"
 for b in $BACKINGS; do
 	n=$((n + 1))
 	set -- $(backing "$b")
@@ -21,13 +41,35 @@ for b in $BACKINGS; do
 		tap dax-e2e "not ok $n - $b: pages_$kind=$got, host maps $want (exit $st: $out)"
 		rc=1
 	fi
+	[ -f "$path" ] && rm -f "$path"
 done
 
+# --- dax-selftests: the series' DAX selftests, and existing tests on DAX ---
+# Both filesystems now carry the aligned recipe (see lib.sh).
+S=/selftests
+set -- \
+	"dax_mapping_test fsdax-ext4" "KVM_FSDAX_DIR=/mnt/ext4 $S/dax_mapping_test -s fsdax" \
+	"dax_mapping_test fsdax-xfs" "KVM_FSDAX_DIR=/mnt/xfs $S/dax_mapping_test -s fsdax" \
+	"dax_mapping_test devdax" "KVM_DEVDAX_PATH=$DEVDAX $S/dax_mapping_test -s devdax" \
+	"kvm_page_table_test fsdax-ext4" "KVM_FSDAX_DIR=/mnt/ext4 $S/kvm_page_table_test -s fsdax -b 256M" \
+	"kvm_page_table_test devdax" "KVM_DEVDAX_PATH=$DEVDAX $S/kvm_page_table_test -s devdax -b 1G" \
+	"dirty_log_perf_test fsdax-xfs" "KVM_FSDAX_DIR=/mnt/xfs $S/dirty_log_perf_test -s fsdax -b 256M -i 2" \
+	"demand_paging_test fsdax-ext4" "KVM_FSDAX_DIR=/mnt/ext4 $S/demand_paging_test -s fsdax -b 256M" \
+	"access_tracking_perf_test fsdax-xfs" "KVM_FSDAX_DIR=/mnt/xfs $S/access_tracking_perf_test -s fsdax -b 256M"
+if [ -x $S/dax_mapping_test ]; then
+	tap dax-selftests "1..$(($# / 2))"
+	n=0
+	while [ $# -gt 0 ]; do
+		n=$((n + 1))
+		run_one dax-selftests $n "$1" 1 sh -c "$2"
+		shift 2
+	done
+fi
+
 # --- kvm-selftests: upstream, minus rig/l1/selftests-skip.txt -------------
-cd /selftests
+cd $S
 tests=$(find . -type f | sed 's|^\./||' | sort)
-c=$(echo "$tests" | wc -l)
-tap kvm-selftests "1..$c"
+tap kvm-selftests "1..$(echo "$tests" | wc -l)"
 n=0
 for t in $tests; do
 	n=$((n + 1))
@@ -36,16 +78,6 @@ for t in $tests; do
 		tap kvm-selftests "ok $n - $t # SKIP $why"
 		continue
 	fi
-	start=$(date +%s)
-	timeout -s KILL 240 "./$t" >/tmp/st.log 2>&1
-	st=$?
-	secs=$(( $(date +%s) - start ))
-	case $st in
-	0) tap kvm-selftests "ok $n - $t (${secs}s)" ;;
-	4) tap kvm-selftests "ok $n - $t # SKIP $(grep -m1 -i 'skip\|requirement' /tmp/st.log | tr -d '\r' | cut -c1-150)" ;;
-	*) tap kvm-selftests "not ok $n - $t (exit $st, ${secs}s)"
-	   sed 's/^/RIG:LOG   | /' /tmp/st.log | tail -15
-	   rc=1 ;;
-	esac
+	run_one kvm-selftests $n "$t" 0 "./$t"
 done
 exit $rc

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dax_mapping_test: how KVM maps guest memory backed by DAX memory.
+ *
+ * KVM must treat ZONE_DEVICE/DAX pfns as ordinary refcounted pages and map
+ * them in the TDP page tables as large as the host maps them: a 2M leaf for
+ * every 2M-aligned extent of an fsdax file, a 1G leaf for every 1G page of
+ * a device-dax instance aligned to 1G.  Each case runs a fresh VM whose
+ * memslot is DAX memory (-s fsdax with $KVM_FSDAX_DIR, or -s devdax with
+ * $KVM_DEVDAX_PATH) and checks KVM's leaf-count stats after each guest
+ * checkpoint:
+ *
+ *  huge_leaves    every huge host page of the slot is one huge leaf
+ *  misaligned     gpa and hva disagree modulo the huge page size: 4K only
+ *  dirty_log      dirty logging splits to 4K, the bitmap holds exactly the
+ *                 pages the guest wrote; disabling it brings huge leaves back
+ *  punch_hole     (fsdax) a hole punched under the guest zaps its leaf
+ *  truncate       (fsdax) truncating under the guest zaps the tail, a guest
+ *                 access beyond EOF fails KVM_RUN with EFAULT, the rest of
+ *                 the slot keeps working
+ *  contents       what the guest wrote is in the file (read back with
+ *                 pread()) or device afterwards
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/bitmap.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <linux/sizes.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+#include "test_util.h"
+#include "ucall_common.h"
+
+#define DAX_SLOT	10
+#define DAX_GPA		(4ULL << 30)	/* 1G-aligned, above the PCI hole */
+#define NR_VCPUS	2
+#define SEED		0x5eed000000000000ULL
+
+/* What the guest does between two GUEST_SYNCs, set per vCPU by the host. */
+struct guest_job {
+	uint64_t gpa;		/* first page */
+	uint64_t npages;	/* pages to visit */
+	uint64_t stride;	/* visit every stride-th page */
+	bool write;		/* write gpa ^ SEED into each, else read */
+};
+
+static struct guest_job jobs[NR_VCPUS];
+
+static void guest_code(uint64_t id)
+{
+	for (;;) {
+		struct guest_job *j = &jobs[id];
+		uint64_t i;
+
+		for (i = 0; i < j->npages; i += j->stride) {
+			uint64_t *p = (uint64_t *)(j->gpa + i * PAGE_SIZE);
+
+			if (j->write)
+				WRITE_ONCE(*p, (uint64_t)p ^ SEED);
+			else
+				READ_ONCE(*p);
+		}
+		GUEST_SYNC(id);
+	}
+}
+
+/*
+ * The arch-specific part: whether TDP can map @size leaves, and the names of
+ * the leaf-count stats.
+ */
+#ifdef __x86_64__
+static void arch_require_tdp(uint64_t size)
+{
+	TEST_REQUIRE(kvm_is_tdp_enabled());
+	if (size == SZ_1G)
+		__TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_GBPAGES),
+			       "1G DAX pages need 1G TDP pages (GBPAGES)");
+}
+#endif
+
+static enum vm_mem_backing_src_type src = VM_MEM_SRC_FSDAX;
+static uint64_t slot_size;	/* bytes */
+static uint64_t huge_size;	/* the backing's huge page size */
+
+struct leaves {
+	uint64_t l4k, l2m, l1g;
+};
+
+static struct leaves get_leaves(struct kvm_vm *vm)
+{
+	return (struct leaves) {
+		.l4k = vm_get_stat(vm, "pages_4k"),
+		.l2m = vm_get_stat(vm, "pages_2m"),
+		.l1g = vm_get_stat(vm, "pages_1g"),
+	};
+}
+
+/* Huge leaves of the backing's size that KVM has installed. */
+static uint64_t huge_leaves(struct kvm_vm *vm)
+{
+	struct leaves l = get_leaves(vm);
+
+	return huge_size == SZ_1G ? l.l1g : l.l2m;
+}
+
+/* Run @job on @vcpu up to its next GUEST_SYNC. */
+static void run_job(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+		    struct guest_job job)
+{
+	struct ucall uc;
+
+	jobs[vcpu->id] = job;
+	sync_global_to_guest(vm, jobs);
+	vcpu_run(vcpu);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_SYNC:
+		TEST_ASSERT_EQ(uc.args[1], vcpu->id);
+		break;
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+		break;
+	default:
+		TEST_FAIL("Unexpected exit: %s",
+			  exit_reason_str(vcpu->run->exit_reason));
+	}
+}
+
+static struct guest_job touch(uint64_t off, uint64_t len, bool write)
+{
+	return (struct guest_job) {
+		.gpa = DAX_GPA + off, .npages = len / PAGE_SIZE,
+		.stride = 1, .write = write,
+	};
+}
+
+/*
+ * A VM with NR_VCPUS vCPUs and a DAX memslot of slot_size bytes at DAX_GPA,
+ * identity mapped in the guest.  The vCPUs have run to their first sync.
+ */
+static struct kvm_vm *create_vm(struct kvm_vcpu **vcpus)
+{
+	uint64_t pt_pages = slot_size / PAGE_SIZE / 512 * 2 + 64;
+	struct kvm_vm *vm;
+	int i;
+
+	vm = __vm_create_with_vcpus(VM_SHAPE_DEFAULT, NR_VCPUS, pt_pages,
+				    guest_code, vcpus);
+	vm_userspace_mem_region_add(vm, src, DAX_GPA, DAX_SLOT,
+				    slot_size / PAGE_SIZE, 0);
+	virt_map(vm, DAX_GPA, DAX_GPA, slot_size / PAGE_SIZE);
+	for (i = 0; i < NR_VCPUS; i++) {
+		vcpu_args_set(vcpus[i], 1, i);
+		run_job(vm, vcpus[i], (struct guest_job){ .stride = 1 });
+	}
+	return vm;
+}
+
+static struct userspace_mem_region *dax_region(struct kvm_vm *vm)
+{
+	return memslot2region(vm, DAX_SLOT);
+}
+
+/*
+ * Number of huge_size chunks of [0, len) of the region's file that the host
+ * can map with one huge page: a single extent, aligned on the device.  For
+ * device-dax every aligned chunk can.
+ */
+static uint64_t host_huge_chunks(struct userspace_mem_region *r, uint64_t len)
+{
+	struct fiemap *fm;
+	uint64_t n = 0, i;
+
+	if (src == VM_MEM_SRC_DEVDAX)
+		return len / huge_size;
+
+	fm = calloc(1, sizeof(*fm) + 512 * sizeof(struct fiemap_extent));
+	TEST_ASSERT(fm, "Insufficient Memory");
+	fm->fm_length = len;
+	fm->fm_flags = FIEMAP_FLAG_SYNC;
+	fm->fm_extent_count = 512;
+	TEST_ASSERT(!ioctl(r->fd, FS_IOC_FIEMAP, fm), "FIEMAP failed");
+	TEST_ASSERT(!fm->fm_mapped_extents ||
+		    fm->fm_extents[fm->fm_mapped_extents - 1].fe_flags & FIEMAP_EXTENT_LAST ||
+		    fm->fm_mapped_extents < 512, "Too many extents");
+	for (i = 0; i < fm->fm_mapped_extents; i++) {
+		struct fiemap_extent *e = &fm->fm_extents[i];
+		uint64_t s = align_up(e->fe_logical, huge_size);
+
+		if ((e->fe_logical - e->fe_physical) % huge_size)
+			continue;
+		while (s + huge_size <= e->fe_logical + e->fe_length &&
+		       s + huge_size <= len) {
+			n++;
+			s += huge_size;
+		}
+	}
+	free(fm);
+	return n;
+}
+
+/* Every huge host page of the slot becomes one huge leaf. */
+static void test_huge_leaves(void)
+{
+	struct kvm_vcpu *vcpus[NR_VCPUS];
+	struct kvm_vm *vm = create_vm(vcpus);
+	uint64_t want = host_huge_chunks(dax_region(vm), slot_size);
+	struct leaves l;
+
+	TEST_ASSERT(want == slot_size / huge_size,
+		    "Only %lu of %lu %luK chunks of the file are aligned single extents: make the filesystem with the recipe in Documentation/virt/kvm/dax.rst",
+		    want, slot_size / huge_size, huge_size >> 10);
+	run_job(vm, vcpus[0], touch(0, slot_size, false));
+	l = get_leaves(vm);
+	pr_info("huge_leaves: %lu MiB slot: pages_4k=%lu pages_2m=%lu pages_1g=%lu (want %lu x %luM)\n",
+		slot_size >> 20, l.l4k, l.l2m, l.l1g, want, huge_size >> 20);
+	TEST_ASSERT(huge_leaves(vm) == want,
+		    "%lu huge leaves, want %lu", huge_leaves(vm), want);
+	if (huge_size == SZ_1G)
+		TEST_ASSERT_EQ(l.l2m, 0);
+	kvm_vm_free(vm);
+}
+
+/*
+ * Memslot whose gpa and hva disagree modulo the huge page size: the host
+ * still maps huge pages, but no KVM leaf may span the mismatch, so
+ * everything is mapped with 4K leaves.
+ */
+static void test_misaligned(void)
+{
+	struct kvm_vcpu *vcpus[NR_VCPUS];
+	struct kvm_vm *vm = create_vm(vcpus);
+	struct userspace_mem_region *r = dax_region(vm);
+	uint64_t len = slot_size - PAGE_SIZE;
+	struct leaves before, l;
+
+	vm_set_user_memory_region(vm, DAX_SLOT, 0, DAX_GPA, 0, NULL);
+	vm_set_user_memory_region(vm, DAX_SLOT, 0, DAX_GPA, len,
+				  r->host_mem + PAGE_SIZE);
+	before = get_leaves(vm);
+	run_job(vm, vcpus[0], touch(0, len, false));
+	l = get_leaves(vm);
+	pr_info("misaligned: hva = gpa + 4K: pages_4k=+%lu pages_2m=%lu pages_1g=%lu\n",
+		l.l4k - before.l4k, l.l2m, l.l1g);
+	TEST_ASSERT(!l.l2m && !l.l1g, "Huge leaf across a gpa/hva mismatch");
+	TEST_ASSERT(l.l4k - before.l4k >= len >> PAGE_SHIFT,
+		    "%lu new 4K leaves for %lu pages", l.l4k - before.l4k,
+		    len >> PAGE_SHIFT);
+	/* Put the slot back as the library knows it, for kvm_vm_free(). */
+	vm_set_user_memory_region(vm, DAX_SLOT, 0, DAX_GPA, 0, NULL);
+	vm_set_user_memory_region(vm, DAX_SLOT, 0, DAX_GPA, slot_size,
+				  r->host_mem);
+	kvm_vm_free(vm);
+}
+
+/* Dirty logging splits DAX mappings to 4K and logs exactly what was written. */
+static void test_dirty_log(void)
+{
+	uint64_t npages = slot_size / PAGE_SIZE, i, bad = 0, set = 0;
+	struct kvm_vcpu *vcpus[NR_VCPUS];
+	struct kvm_vm *vm = create_vm(vcpus);
+	const uint64_t stride = 5;
+	unsigned long *bmap;
+	struct leaves l;
+
+	bmap = bitmap_zalloc(npages);
+	run_job(vm, vcpus[0], touch(0, slot_size, false));
+	TEST_ASSERT_EQ(huge_leaves(vm), slot_size / huge_size);
+
+	vm_mem_region_set_flags(vm, DAX_SLOT, KVM_MEM_LOG_DIRTY_PAGES);
+	kvm_vm_get_dirty_log(vm, DAX_SLOT, bmap);	/* start clean */
+	/* Every stride-th page: every huge page gets written. */
+	run_job(vm, vcpus[0], (struct guest_job){ .gpa = DAX_GPA,
+		.npages = npages, .stride = stride, .write = true });
+	l = get_leaves(vm);
+	pr_info("dirty_log: logging on, guest wrote every %luth page: pages_4k=%lu pages_2m=%lu pages_1g=%lu\n",
+		stride, l.l4k, l.l2m, l.l1g);
+	TEST_ASSERT(!l.l2m && !l.l1g, "Huge leaves left with dirty logging on");
+
+	kvm_vm_get_dirty_log(vm, DAX_SLOT, bmap);
+	for (i = 0; i < npages; i++) {
+		set += test_bit(i, bmap);
+		bad += !!test_bit(i, bmap) != !(i % stride);
+	}
+	TEST_ASSERT(!bad, "%lu pages wrongly logged (%lu set, want %lu)",
+		    bad, set, (npages + stride - 1) / stride);
+
+	vm_mem_region_set_flags(vm, DAX_SLOT, 0);
+	run_job(vm, vcpus[0], touch(0, slot_size, false));
+	l = get_leaves(vm);
+	pr_info("dirty_log: logging off, guest read all: pages_2m=%lu pages_1g=%lu, %lu pages were logged\n",
+		l.l2m, l.l1g, set);
+	TEST_ASSERT(huge_leaves(vm) == slot_size / huge_size,
+		    "Huge leaves did not come back: %lu of %lu",
+		    huge_leaves(vm), slot_size / huge_size);
+	free(bmap);
+	kvm_vm_free(vm);
+}
+
+/* A hole punched in the file under the guest takes KVM's mapping with it. */
+static void test_punch_hole(void)
+{
+	struct kvm_vcpu *vcpus[NR_VCPUS];
+	struct kvm_vm *vm = create_vm(vcpus);
+	struct userspace_mem_region *r = dax_region(vm);
+	uint64_t hole = slot_size / 2, n = slot_size / huge_size;
+	uint64_t *p = r->host_mem + hole;
+
+	run_job(vm, vcpus[0], touch(0, slot_size, true));
+	TEST_ASSERT_EQ(huge_leaves(vm), n);
+	TEST_ASSERT(!fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			       hole, huge_size), "punch hole failed");
+	pr_info("punch_hole: %luM hole at +%luM: huge leaves %lu -> %lu\n",
+		huge_size >> 20, hole >> 20, n, huge_leaves(vm));
+	TEST_ASSERT(huge_leaves(vm) == n - 1,
+		    "%lu huge leaves after punching one huge page out of %lu",
+		    huge_leaves(vm), n);
+	TEST_ASSERT(!*p, "Punched range reads %lx, not zeroes", *p);
+
+	/* The guest can use the range again: the filesystem refills it. */
+	run_job(vm, vcpus[0], touch(hole, huge_size, true));
+	TEST_ASSERT_EQ(*p, (DAX_GPA + hole) ^ SEED);
+	kvm_vm_free(vm);
+}
+
+/*
+ * Truncating the file under the guest zaps the tail; the guest touching it
+ * again fails KVM_RUN cleanly, while the rest of the slot keeps working.
+ */
+static void test_truncate(void)
+{
+	struct kvm_vcpu *vcpus[NR_VCPUS];
+	struct kvm_vm *vm = create_vm(vcpus);
+	struct userspace_mem_region *r = dax_region(vm);
+	uint64_t n = slot_size / huge_size, eof = slot_size - 2 * huge_size;
+	int ret;
+
+	run_job(vm, vcpus[0], touch(0, slot_size, true));
+	TEST_ASSERT_EQ(huge_leaves(vm), n);
+	TEST_ASSERT(!ftruncate(r->fd, eof), "ftruncate failed");
+	pr_info("truncate: to %luM of %luM: huge leaves %lu -> %lu\n",
+		eof >> 20, slot_size >> 20, n, huge_leaves(vm));
+	TEST_ASSERT(huge_leaves(vm) == n - 2,
+		    "%lu huge leaves after truncating 2 of %lu", huge_leaves(vm), n);
+
+	jobs[0] = touch(eof, PAGE_SIZE, false);
+	sync_global_to_guest(vm, jobs);
+	ret = _vcpu_run(vcpus[0]);
+	pr_info("truncate: guest read beyond EOF: KVM_RUN = %d, errno %d (%s)\n",
+		ret, errno, strerror(errno));
+	TEST_ASSERT(ret == -1 && errno == EFAULT,
+		    "KVM_RUN beyond EOF: ret %d errno %d, want EFAULT", ret, errno);
+
+	/* Another vCPU still reads and writes everything below EOF. */
+	run_job(vm, vcpus[1], touch(0, eof, true));
+	TEST_ASSERT_EQ(huge_leaves(vm), n - 2);
+	kvm_vm_free(vm);
+}
+
+/* What the guest wrote is in the backing store, read without the mapping. */
+static void test_contents(void)
+{
+	uint64_t npages = slot_size / PAGE_SIZE, i, bad = 0;
+	struct kvm_vcpu *vcpus[NR_VCPUS];
+	struct kvm_vm *vm = create_vm(vcpus);
+	struct userspace_mem_region *r = dax_region(vm);
+
+	run_job(vm, vcpus[0], touch(0, slot_size, true));
+	for (i = 0; i < npages; i++) {
+		uint64_t want = (DAX_GPA + i * PAGE_SIZE) ^ SEED, got;
+
+		if (src == VM_MEM_SRC_FSDAX)
+			TEST_ASSERT(pread(r->fd, &got, sizeof(got),
+					  r->offset + i * PAGE_SIZE) == sizeof(got),
+				    "pread failed");
+		else
+			got = *(uint64_t *)(r->host_alias + i * PAGE_SIZE);
+		bad += got != want;
+	}
+	pr_info("contents: %lu of %lu pages hold what the guest wrote (%s)\n",
+		npages - bad, npages,
+		src == VM_MEM_SRC_FSDAX ? "pread" : "second mapping");
+	TEST_ASSERT(!bad, "%lu pages differ", bad);
+	kvm_vm_free(vm);
+}
+
+static void help(char *name)
+{
+	puts("");
+	printf("usage: %s [-s fsdax|devdax] [-m slot_MiB]\n", name);
+	backing_src_help("-s");
+	printf(" -m: memslot size in MiB (default: 512 for fsdax, 1024 for devdax)\n");
+	puts("");
+	exit(0);
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+		bool fsdax_only;
+	} cases[] = {
+		{ "huge_leaves", test_huge_leaves },
+		{ "misaligned", test_misaligned },
+		{ "dirty_log", test_dirty_log },
+		{ "punch_hole", test_punch_hole, true },
+		{ "truncate", test_truncate, true },
+		{ "contents", test_contents },
+	};
+	uint64_t mib = 0;
+	int opt, i;
+
+	while ((opt = getopt(argc, argv, "hs:m:")) != -1) {
+		switch (opt) {
+		case 's':
+			src = parse_backing_src_type(optarg);
+			break;
+		case 'm':
+			mib = atoi_positive("Memslot size (MiB)", optarg);
+			break;
+		default:
+			help(argv[0]);
+		}
+	}
+	__TEST_REQUIRE(is_backing_src_dax(src),
+		       "Needs a DAX backing: -s fsdax or -s devdax (see -h)");
+	huge_size = get_backing_src_pagesz(src);
+	arch_require_tdp(huge_size);
+	slot_size = (mib ? mib : src == VM_MEM_SRC_FSDAX ? 512 : 1024) << 20;
+	TEST_ASSERT(slot_size >= (src == VM_MEM_SRC_FSDAX ? 4 : 1) * huge_size &&
+		    !(slot_size % huge_size),
+		    "-m %lu: the memslot must hold %s whole %lu MiB DAX pages",
+		    slot_size >> 20, src == VM_MEM_SRC_FSDAX ? "4" : "1",
+		    huge_size >> 20);
+
+	ksft_print_header();
+	ksft_set_plan(ARRAY_SIZE(cases));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (cases[i].fsdax_only && src != VM_MEM_SRC_FSDAX) {
+			ksft_test_result_skip("%s: needs a file (fsdax)\n",
+					      cases[i].name);
+			continue;
+		}
+		cases[i].fn();
+		ksft_test_result_pass("%s\n", cases[i].name);
+	}
+	ksft_finished();
+}
