@@ -13,7 +13,7 @@ rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,run,etc,rig,selftests,lib64}
 for b in $BINS; do
 	cp -L "$b" "$ROOT$b"
-	ldd "$b" 2>/dev/null | grep -o '/[^ ]*' | while read -r l; do
+	{ ldd "$b" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } | while read -r l; do
 		mkdir -p "$ROOT$(dirname "$l")"
 		cp -Ln "$l" "$ROOT$l"
 	done

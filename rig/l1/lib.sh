@@ -1,6 +1,6 @@
 # Helpers for the L1 job scripts (busybox sh); sourced.
 log()  { echo "RIG:LOG $*"; }
-die()  { echo "RIG:ERROR $*"; exit 1; }
+die()  { echo "RIG:ERROR $*" >&2; exit 1; }
 json() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",]*\)\"\{0,1\}.*/\1/p" | head -1; }
 
 # TAP for suite $1 goes to the console as "RIG:TAP <suite> <line>".
@@ -30,9 +30,11 @@ provision() {
 }
 
 # The allocation recipe (see README): 2M-aligned extents for guest files.
-#   ext4: stripe of 512 blocks, so mballoc aligns large allocations to 2M.
+#   ext4: 2M stripe for mballoc, and no backup superblocks/reserved GDT
+#         blocks inside the data area (sparse_super2, ^resize_inode): they
+#         shift every extent after them off 2M alignment.
 #   xfs:  stripe unit 2M and a 2M extent-size hint on the directory.
-mkfs_ext4_aligned() { mkfs.ext4 -q -F -b 4096 -E stride=512,stripe_width=512 "$1"; }
+mkfs_ext4_aligned() { mkfs.ext4 -q -F -b 4096 -E stride=512,stripe_width=512 -O ^resize_inode,sparse_super2 "$1"; }
 mkfs_ext4_default() { mkfs.ext4 -q -F "$1"; }
 mkfs_xfs_aligned()  { mkfs.xfs -q -f -m reflink=0 -d su=2m,sw=1 "$1"; }
 
