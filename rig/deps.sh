@@ -2,7 +2,7 @@
 # Install every Debian package the rig needs (idempotent).
 . "$(dirname "$0")/common.sh"
 PKGS="linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev
-      cpio xz-utils kmod rsync ccache git python3 python3-ply qemu-system-x86 qemu-utils
+      cpio xz-utils kmod rsync ccache git python3 python3-ply python3-git qemu-system-x86 qemu-utils
       busybox-static ndctl daxctl e2fsprogs xfsprogs util-linux"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	grep -q '^install ok installed$' || echo "$p"; done)

@@ -5,7 +5,7 @@
 say "selftests: building KVM selftests statically from build/linux"
 start=$(date +%s)
 if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$KST" \
-	KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS="-static" \
+	CC="ccache gcc" KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS="-static" \
 	-j"$JOBS" >"$BUILD/selftests.log" 2>&1; then
 	grep -E 'error' "$BUILD/selftests.log" | head -20
 	fail "KVM selftests build failed: see build/selftests.log"

@@ -80,13 +80,28 @@ cmd_mirror() {
 	say "mirror: $(git -C "$SRC" diff --name-only --diff-filter=A base HEAD | wc -l) added files copied"
 }
 
+# Kbuild targets that compile what commit $2 touches: the object of each .c
+# file, and all of KVM (arch/x86/kvm/, which also builds virt/kvm/) for KVM
+# sources and headers.  tools/ and Documentation/ are handled elsewhere.
+build_targets() {
+	git -C "$1" diff --name-only "$2~1" "$2" | while read -r f; do
+		case $f in
+		tools/*|Documentation/*) ;;
+		virt/kvm/*|arch/x86/kvm/*|include/linux/kvm*|include/uapi/linux/kvm*|arch/x86/include/asm/kvm*)
+			echo arch/x86/kvm/ ;;
+		*.c) echo "${f%.c}.o" ;;
+		esac
+	done | sort -u | tr '\n' ' '
+}
+
 cmd_check() {
 	local wt=$BUILD/check-tree errs=0 p out c f added objs
 	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree'"
 	[ -f "$OBJ/.config" ] || fail "no kernel config: run 'make kernel'"
 	say "check: checkpatch --strict on each patch"
 	for p in $(series_files); do
-		out=$(cd "$SRC" && ./scripts/checkpatch.pl --strict -q $CHECKPATCH_IGNORE "$p" 2>&1 || true)
+		# Debian's python3 (with python3-ply) for the SPDX check, not a pyenv one.
+		out=$(cd "$SRC" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q $CHECKPATCH_IGNORE "$p" 2>&1 || true)
 		if echo "$out" | grep -q -e '^ERROR' -e '^WARNING'; then
 			echo "$out"; echo "checkpatch: FAIL $(basename "$p")"; errs=$((errs + 1)); continue
 		fi
@@ -118,14 +133,14 @@ cmd_check() {
 	cp "$OBJ/.config" "$BUILD/obj-check/.config"
 	for c in $(git -C "$wt" rev-list --reverse base..HEAD); do
 		git -C "$wt" checkout -q "$c"
-		objs=$(git -C "$wt" diff --name-only "$c~1" "$c" -- '*.c' | grep -v '^tools/' | sed 's/\.c$/.o/' || true)
+		objs=$(build_targets "$wt" "$c")
 		if [ -n "$objs" ]; then
 			if make -s -C "$wt" O="$BUILD/obj-check" CC="ccache gcc" -j"$JOBS" olddefconfig $objs >"$BUILD/check-build.log" 2>&1
 			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$(echo $objs)]"
 			else tail -30 "$BUILD/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c")"; errs=$((errs + 1)); fi
 		fi
 		if git -C "$wt" diff --name-only "$c~1" "$c" | grep -q '^tools/testing/selftests/kvm/'; then
-			if make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BUILD/check-selftests" \
+			if make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BUILD/check-selftests" CC="ccache gcc" \
 				KHDR_INCLUDES="-isystem $OBJ/usr/include" -j"$JOBS" >"$BUILD/check-build.log" 2>&1
 			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"
 			else tail -30 "$BUILD/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi

@@ -71,8 +71,9 @@ static void guest_code(uint64_t id)
 }
 
 /*
- * The arch-specific part: whether TDP can map @size leaves, and the names of
- * the leaf-count stats.
+ * The arch-specific part: whether TDP can map @size leaves, and an identity
+ * map of the DAX slot in the guest (with 2M guest pages, which do not limit
+ * the TDP leaf size, to keep the guest's page tables small).
  */
 #ifdef __x86_64__
 static void arch_require_tdp(uint64_t size)
@@ -81,6 +82,11 @@ static void arch_require_tdp(uint64_t size)
 	if (size == SZ_1G)
 		__TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_GBPAGES),
 			       "1G DAX pages need 1G TDP pages (GBPAGES)");
+}
+
+static void arch_identity_map(struct kvm_vm *vm, uint64_t gpa, uint64_t size)
+{
+	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
 }
 #endif
 
@@ -145,15 +151,13 @@ static struct guest_job touch(uint64_t off, uint64_t len, bool write)
  */
 static struct kvm_vm *create_vm(struct kvm_vcpu **vcpus)
 {
-	uint64_t pt_pages = slot_size / PAGE_SIZE / 512 * 2 + 64;
 	struct kvm_vm *vm;
 	int i;
 
-	vm = __vm_create_with_vcpus(VM_SHAPE_DEFAULT, NR_VCPUS, pt_pages,
-				    guest_code, vcpus);
+	vm = vm_create_with_vcpus(NR_VCPUS, guest_code, vcpus);
 	vm_userspace_mem_region_add(vm, src, DAX_GPA, DAX_SLOT,
 				    slot_size / PAGE_SIZE, 0);
-	virt_map(vm, DAX_GPA, DAX_GPA, slot_size / PAGE_SIZE);
+	arch_identity_map(vm, DAX_GPA, slot_size);
 	for (i = 0; i < NR_VCPUS; i++) {
 		vcpu_args_set(vcpus[i], 1, i);
 		run_job(vm, vcpus[i], (struct guest_job){ .stride = 1 });
