@@ -5,7 +5,8 @@
 #   make test   every test (series checks, DAX end-to-end, KVM selftests)
 #
 # Steps, each runnable alone: deps tree apply kernel selftests initramfs
-# check; series work: export (build/linux -> patches/), mirror.
+# check; series work: export (build/linux -> patches/), mirror;
+# negative: the tests must fail on a deliberately broken KVM.
 
 SHELL := /bin/bash
 R := rig
@@ -14,7 +15,7 @@ RUN_TIMEOUT ?= 1200
 TEST_TIMEOUT ?= 3000
 
 .PHONY: run test build deps tree apply export mirror check kernel selftests \
-	initramfs clean distclean help
+	initramfs negative clean distclean help
 
 run: build
 	@$(R)/boot.sh run $(RUN_TIMEOUT)
@@ -43,6 +44,9 @@ initramfs: selftests
 	@$(R)/initramfs.sh
 check:
 	@$(R)/series.sh check
+# Not part of "test": rebuilds the kernel with rig/negative.diff (~5 min).
+negative: build
+	@$(R)/negative.sh
 export:
 	@$(R)/series.sh export
 mirror:

@@ -8,9 +8,9 @@ rc=0
 # Per-selftest time limit (seconds); rig.st_timeout= on the kernel command line.
 ST_TIMEOUT=$(sed -n 's/.*rig\.st_timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
 ST_TIMEOUT=${ST_TIMEOUT:-240}
-# rig.only=SUITE runs just that suite (for development).
+# rig.only=SUITE[,SUITE...] runs just those suites.
 ONLY=$(sed -n 's/.*rig\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
-want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+want() { [ -z "$ONLY" ] || echo ",$ONLY," | grep -q ",$1,"; }
 
 # show LOG: a selftest's output, without the page-table lines of a VM dump,
 # the first 40 and last 30 lines if it is long.
