@@ -18,8 +18,11 @@ truncate -s 8G "$NV"            # sparse; labels are re-initialised by L1
 say "boot: L1 job '$JOB' under qemu-system-x86_64 -accel tcg -cpu max (timeout ${TMO}s; console in results/$JOB.console)"
 start=$(date +%s)
 set +e
+# Single-threaded TCG: with thread=multi, L1's int3-based live text patching
+# (static keys) raced with the other vCPU thread and oopsed L1 in
+# __schedule() ("Oops: int3"); one TCG thread runs both vCPUs coherently.
 timeout -k 10 "$TMO" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -smp 2 \
+	-accel tcg,thread=single -cpu max -smp 2 \
 	-machine q35,nvdimm=on -m 3G,slots=2,maxmem=16G \
 	-object memory-backend-file,id=nv0,share=on,mem-path="$NV",size=8G,align=1G \
 	-device nvdimm,memdev=nv0,label-size=128K \

@@ -64,7 +64,7 @@ aligned2m() {
 # Prepare the backings measured by "make run" and checked by "make test".
 # Each call of backing NAME prints "PATH EXPECT" where EXPECT says what KVM
 # must map: "2m=<aligned 2M chunks of the file>" or "1g=<GiB>".
-GUEST_SIZE=${GUEST_SIZE:-1G}
+GUEST_MIB=1024
 backing() {
 	case $1 in
 	ext4-default|ext4-aligned)
@@ -79,11 +79,11 @@ backing() {
 		mount_dax "$PMEM_XFS" /mnt/xfs xfs
 		f=/mnt/xfs/guest.img ;;
 	devdax)
-		echo "$DEVDAX 1g=$(( $(cat /sys/bus/dax/devices/${DEVDAX#/dev/}/size) >> 30 ))"
+		echo "$DEVDAX 1g=$((GUEST_MIB / 1024))"
 		return ;;
 	*)	die "unknown backing $1" ;;
 	esac
-	fallocate -l "$GUEST_SIZE" "$f" || die "fallocate -l $GUEST_SIZE $f failed"
+	fallocate -l "${GUEST_MIB}M" "$f" || die "fallocate -l ${GUEST_MIB}M $f failed"
 	echo "$f 2m=$(aligned2m "$f" | cut -d/ -f1)"
 }
 BACKINGS="ext4-default ext4-aligned xfs-aligned devdax"

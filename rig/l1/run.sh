@@ -8,9 +8,8 @@ rc=0
 for b in $BACKINGS; do
 	set -- $(backing "$b")
 	path=$1 expect=$2
-	[ "$b" = devdax ] && size=1G || size=$GUEST_SIZE
 	log "run: $b: 1 GiB guest on $path (file extents: ${expect#*=} x ${expect%%=*} usable)"
-	out=$(/rig/daxvm -s "$size" -l "$b" "$path" 2>&1) || { log "daxvm failed on $b: $out"; rc=1; continue; }
+	out=$(/rig/daxvm -s "${GUEST_MIB}M" -l "$b" "$path" 2>&1) || { log "daxvm failed on $b: $out"; rc=1; continue; }
 	echo "RIG:ROW $out host_${expect%%=*}=${expect#*=}"
 done
 exit $rc

@@ -18,38 +18,70 @@
 #include <kunit/test.h>
 #include <linux/ioport.h>
 #include <linux/memremap.h>
-#include <linux/mmzone.h>
+
+struct kvm_kunit_dax_search {
+	enum memory_type type;
+	struct dev_pagemap *pgmap;
+};
+
+static int kvm_kunit_dax_search_res(struct resource *res, void *arg)
+{
+	struct kvm_kunit_dax_search *search = arg;
+	struct dev_pagemap *pgmap;
+	unsigned long pfn;
+
+	for (pfn = PHYS_PFN(res->start); pfn <= PHYS_PFN(res->end);
+	     pfn += PAGES_PER_SUBSECTION) {
+		pgmap = get_dev_pagemap(pfn, NULL);
+		if (!pgmap)
+			continue;
+		if (pgmap->type == search->type) {
+			search->pgmap = pgmap;
+			return 1;
+		}
+		pfn = max(pfn, PHYS_PFN(pgmap->ranges[pgmap->nr_range - 1].end));
+		put_dev_pagemap(pgmap);
+	}
+	return 0;
+}
 
 /*
  * Find a live DAX pgmap of @type (MEMORY_DEVICE_FS_DAX for fsdax,
- * MEMORY_DEVICE_GENERIC for device-dax) and return it with a reference held,
- * and in @pfn the pfn of its last page, which is a data page (the first
- * pages of a namespace may hold its memmap).  NULL if there is none.
+ * MEMORY_DEVICE_GENERIC for device-dax) in persistent or soft-reserved
+ * memory, and return it with a reference held, and in @pfn the pfn of its
+ * last page, which is a data page (the first pages of a namespace may hold
+ * its memmap).  NULL if there is none.
  */
 struct dev_pagemap *kvm_kunit_get_dax_pgmap(enum memory_type type,
 					    kvm_pfn_t *pfn)
 {
-	struct dev_pagemap *pgmap;
-	unsigned long p;
-	int nid;
+	static const unsigned long descs[] = {
+		IORES_DESC_PERSISTENT_MEMORY, IORES_DESC_SOFT_RESERVED,
+	};
+	struct kvm_kunit_dax_search search = { .type = type };
+	int i;
 
-	for_each_online_node(nid) {
-		struct zone *zone = &NODE_DATA(nid)->node_zones[ZONE_DEVICE];
+	for (i = 0; i < ARRAY_SIZE(descs) && !search.pgmap; i++)
+		walk_iomem_res_desc(descs[i], IORESOURCE_MEM, 0, -1, &search,
+				    kvm_kunit_dax_search_res);
+	if (search.pgmap)
+		*pfn = PHYS_PFN(search.pgmap->ranges[search.pgmap->nr_range - 1].end);
+	return search.pgmap;
+}
 
-		for (p = zone->zone_start_pfn; p < zone_end_pfn(zone);
-		     p += PAGES_PER_SUBSECTION) {
-			pgmap = get_dev_pagemap(p, NULL);
-			if (!pgmap)
-				continue;
-			if (pgmap->type == type) {
-				*pfn = PHYS_PFN(pgmap->ranges[pgmap->nr_range - 1].end);
-				return pgmap;
-			}
-			p = max(p, PHYS_PFN(pgmap->ranges[pgmap->nr_range - 1].end));
-			put_dev_pagemap(pgmap);
-		}
-	}
-	return NULL;
+/*
+ * KUnit keeps a case's status across runs of its suite and does not run a
+ * case again whose last run was skipped: it takes it for a case marked to
+ * be skipped.  The DAX cases skip at boot by design, so clear the statuses
+ * at the start of each run, for a run through debugfs to test them.
+ */
+int kvm_kunit_suite_init(struct kunit_suite *suite)
+{
+	struct kunit_case *test_case;
+
+	kunit_suite_for_each_test_case(suite, test_case)
+		test_case->status = KUNIT_SUCCESS;
+	return 0;
 }
 
 static void kvm_pfn_to_refcounted_page_ordinary(struct kunit *test)
@@ -215,6 +247,7 @@ static struct kunit_case kvm_pfn_test_cases[] = {
 
 static struct kunit_suite kvm_pfn_test_suite = {
 	.name = "kvm_pfn",
+	.suite_init = kvm_kunit_suite_init,
 	.test_cases = kvm_pfn_test_cases,
 };
 

@@ -69,6 +69,7 @@ static struct kunit_case kvm_x86_spte_test_cases[] = {
 
 static struct kunit_suite kvm_x86_spte_test_suite = {
 	.name = "kvm_x86_spte",
+	.suite_init = kvm_kunit_suite_init,
 	.test_cases = kvm_x86_spte_test_cases,
 };
 
