@@ -29,7 +29,7 @@ timeout -k 10 "$TMO" qemu-system-x86_64 \
 	-kernel "$KIMG" -initrd "$BUILD/initramfs.cpio" \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic rig.job=$JOB ${KARGS:-}" \
 	-display none -serial stdio -monitor none -no-reboot </dev/null 2>&1 |
-	tr -d '\r' | tee "$CON" |
+	sed -u 's/\r$//' | tee "$CON" |
 	grep --line-buffered -e '^RIG:LOG' -e '^RIG:ERROR' -e '^RIG:TAP' |
 	sed -u -e 's/^RIG:LOG /  L1: /' -e 's/^RIG:ERROR /  L1 ERROR: /' -e 's/^RIG:TAP /  /'
 qrc=${PIPESTATUS[0]}

@@ -7,7 +7,7 @@ provision
 rc=0
 # Per-selftest time limit (seconds); rig.st_timeout= on the kernel command line.
 ST_TIMEOUT=$(sed -n 's/.*rig\.st_timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
-ST_TIMEOUT=${ST_TIMEOUT:-240}
+ST_TIMEOUT=${ST_TIMEOUT:-120}
 # rig.only=SUITE[,SUITE...] runs just those suites.
 ONLY=$(sed -n 's/.*rig\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 want() { [ -z "$ONLY" ] || echo ",$ONLY," | grep -q ",$1,"; }
