@@ -17,9 +17,12 @@ KVER=$(make -s -C "$SRC" kernelversion)
 say "tree: committing pristine $KVER as tag 'base' ..."
 cd "$SRC"
 git init -q -b dax .
-git config user.name "DAX KVM rig"
-git config user.email rig@localhost
+git config user.name "KVM DAX Team"
+git config user.email kvm-dax@example.com
 git add -A -f . >/dev/null
-git commit -q -m "Linux $KVER (Debian linux-source-6.12 $DEBVER)"
+# Fixed identity and date: the same tarball gives the same base commit
+# everywhere, so the cover letter's base-commit names it.
+GIT_AUTHOR_DATE="$(date -u -r "$TARBALL" +%FT%TZ)" GIT_COMMITTER_DATE="$(date -u -r "$TARBALL" +%FT%TZ)" \
+	git commit -q -m "Linux $KVER (Debian linux-source-6.12 $DEBVER)"
 git tag base
 say "tree: base = Linux $KVER, Debian linux-source-6.12 $DEBVER"
