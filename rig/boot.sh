@@ -14,7 +14,7 @@ mkdir -p "$RESULTS"
 CON=$RESULTS/$JOB.console
 NV=$BUILD/nvdimm.img
 rm -f "$NV"
-truncate -s 8G "$NV"            # sparse; labels are re-initialised by L1
+truncate -s 13G "$NV"            # sparse; labels are re-initialised by L1
 say "boot: L1 job '$JOB' under qemu-system-x86_64 -accel tcg -cpu max (timeout ${TMO}s; console in results/$JOB.console)"
 start=$(date +%s)
 set +e
@@ -24,7 +24,7 @@ set +e
 timeout -k 10 "$TMO" qemu-system-x86_64 \
 	-accel tcg,thread=single -cpu max -smp 2 \
 	-machine q35,nvdimm=on -m 3G,slots=2,maxmem=16G \
-	-object memory-backend-file,id=nv0,share=on,mem-path="$NV",size=8G,align=1G \
+	-object memory-backend-file,id=nv0,share=on,mem-path="$NV",size=13G,align=1G \
 	-device nvdimm,memdev=nv0,label-size=128K \
 	-kernel "$KIMG" -initrd "$BUILD/initramfs.cpio" \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic rig.job=$JOB ${KARGS:-}" \
@@ -41,6 +41,11 @@ for s in $(sed -n 's/^RIG:TAP \([^ ]*\) .*/\1/p' "$CON" | sort -u); do
 	sed -n "s/^RIG:TAP $s //p" "$CON" >"$RESULTS/$s.tap"
 done
 sed -n 's/^RIG:ROW //p' "$CON" >"$RESULTS/$JOB.rows"
+sed -n 's/^RIG:L2ROW //p' "$CON" >"$RESULTS/$JOB.l2rows"
+# The L2 guests' consoles (relayed by L1 as "RIG:L2 NAME line").
+for s in $(sed -n 's/^RIG:L2 \([^ ]*\) .*/\1/p' "$CON" | sort -u); do
+	sed -n "s/^RIG:L2 $s //p" "$CON" >"$RESULTS/$JOB-l2-$s.console"
+done
 bad=$(grep -v '^RIG:' "$CON" | grep -n -E 'Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|kmemleak: [0-9]+ new suspected|possible circular locking|blocked for more than|soft lockup|rcu_sched self-detected|RCU stall|general protection fault' | head -5 || true)
 done_rc=$(sed -n 's/^RIG:DONE rc=//p' "$CON" | tail -1)
 tailshow() { echo "----- last 40 lines of results/$JOB.console -----" >&2; tail -40 "$CON" >&2; }

@@ -6,9 +6,16 @@
 ROOT=$BUILD/initramfs
 OUTF=$BUILD/initramfs.cpio
 BINS="/bin/busybox /usr/bin/ndctl /usr/bin/daxctl /sbin/mkfs.ext4 /sbin/mkfs.xfs
-      /usr/sbin/xfs_io /usr/sbin/filefrag /usr/bin/fallocate /sbin/dumpe2fs"
+      /usr/sbin/xfs_io /usr/sbin/filefrag /usr/bin/fallocate /sbin/dumpe2fs
+      /usr/bin/qemu-system-x86_64"
+# QEMU's firmware for "-machine pc -nodefaults -kernel": SeaBIOS and the
+# option ROMs that load a Linux kernel.
+FIRMWARE="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin
+      /usr/share/qemu/kvmvapic.bin"
 for b in $BINS; do [ -x "$b" ] || fail "initramfs: $b missing: run 'make deps'"; done
+for f in $FIRMWARE; do [ -f "$f" ] || fail "initramfs: $f missing: run 'make deps'"; done
 [ -x "$BUILD/daxvm" ] || fail "initramfs: build/daxvm missing: run 'make selftests'"
+[ -x "$BUILD/l2pat" ] || fail "initramfs: build/l2pat missing: run 'make selftests'"
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,run,etc,rig,selftests,lib64}
 for b in $BINS; do
@@ -31,6 +38,15 @@ cp "$TOP"/rig/l1/* "$ROOT/rig/"
 mv "$ROOT/rig/init" "$ROOT/init"
 chmod +x "$ROOT/init" "$ROOT"/rig/*.sh
 cp "$BUILD/daxvm" "$ROOT/rig/daxvm"
+for f in $FIRMWARE; do mkdir -p "$ROOT$(dirname "$f")"; cp -L "$f" "$ROOT$f"; done
+# The L2 guest: our own kernel, and an initramfs whose only file is l2pat
+# as /init (it mounts devtmpfs itself for its console).
+mkdir -p "$ROOT/rig/l2" "$BUILD/l2root"
+cp "$OBJ/arch/x86/boot/bzImage" "$ROOT/rig/l2/bzImage"
+cp "$BUILD/l2pat" "$BUILD/l2root/init"
+cp "$BUILD/l2pat" "$ROOT/rig/l2pat"
+cp "$BUILD/daxpud" "$ROOT/rig/daxpud"
+(cd "$BUILD/l2root" && echo init | cpio -o -H newc --quiet >"$ROOT/rig/l2/initramfs.cpio")
 # Selftests: executables only, keeping their x86_64/ sub-folder, stripped.
 (cd "$KST" && find . -type f -perm -u+x ! -name '*.o' ! -name '*.d' -print0 |
 	cpio -0 -pdm --quiet "$ROOT/selftests")

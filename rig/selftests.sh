@@ -12,5 +12,7 @@ if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$KST" \
 fi
 gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BUILD/daxvm" "$TOP/rig/daxvm.c" ||
 	fail "daxvm build failed"
+gcc -static -O2 -Wall -Werror -o "$BUILD/l2pat" "$TOP/rig/l2pat.c" || fail "l2pat build failed"
+gcc -static -O2 -Wall -Werror -o "$BUILD/daxpud" "$TOP/rig/daxpud.c" || fail "daxpud build failed"
 n=$(find "$KST" -type f -perm -u+x ! -name '*.o' ! -name '*.sh' | wc -l)
 say "selftests: $n binaries in $(( $(date +%s) - start ))s"

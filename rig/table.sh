@@ -13,3 +13,18 @@ ROWS=$RESULTS/run.rows
 			"$(get pages_4k)" "$(get pages_2m)" "$(get pages_1g)" "$host" "$(get populate_ms)" "$(get verify)"
 	done <"$ROWS"
 } | tee "$RESULTS/run.table"
+# The L2 guests (Debian's QEMU in L1, our kernel as L2, RAM on DAX).
+L2=$RESULTS/run.l2rows
+[ -s "$L2" ] || exit 0
+{
+	echo
+	echo "L2 Linux guests booted by qemu-system-x86_64 -accel kvm in L1; leaf counts read while L2 held its pattern:"
+	printf '%-14s %8s %9s %9s %9s %10s %10s  %s\n' backing ram_MiB pages_4k pages_2m pages_1g l2_pages found_in_backing checksum
+	while read -r line; do
+		get() { echo "$line" | sed -n "s/.*\b$1=\([^ ]*\).*/\1/p"; }
+		s=$(get l2_sum); b=$(get backing_sum)
+		if [ -n "$s" ] && [ "$s" = "$b" ] && [ "$(get backing_bad)" = 0 ]; then ck="$s match"; else ck="L2 ${s:-none} backing ${b:-none} MISMATCH"; fi
+		printf '%-14s %8s %9s %9s %9s %10s %10s  %s\n' "$(get backing)" "$(get size_mib)" \
+			"$(get pages_4k)" "$(get pages_2m)" "$(get pages_1g)" "$(get l2_pages)" "$(get backing_found)" "$ck"
+	done <"$L2"
+} | tee -a "$RESULTS/run.table"

@@ -24,9 +24,12 @@ provision() {
 	PMEM_EXT4=/dev/$(echo "$out" | json blockdev)
 	out=$(ndctl create-namespace -m fsdax -a 2M -s 2G 2>&1) || die "cannot create the fsdax namespace for xfs: $out"
 	PMEM_XFS=/dev/$(echo "$out" | json blockdev)
-	[ -c "$DEVDAX" ] && [ -b "$PMEM_EXT4" ] && [ -b "$PMEM_XFS" ] ||
-		die "namespaces created but devices missing: $DEVDAX $PMEM_EXT4 $PMEM_XFS"
-	log "namespaces: devdax $DEVDAX (align 1G, $(($(cat /sys/bus/dax/devices/${DEVDAX#/dev/}/size) >> 20)) MiB), fsdax $PMEM_EXT4 and $PMEM_XFS (align 2M)"
+	# fsdax aligned to 1G, so that 1G-aligned file blocks are 1G-aligned pfns.
+	out=$(ndctl create-namespace -m fsdax -a 1G -s 5G 2>&1) || die "cannot create the 1G-aligned fsdax namespace: $out"
+	PMEM_1G=/dev/$(echo "$out" | json blockdev)
+	[ -c "$DEVDAX" ] && [ -b "$PMEM_EXT4" ] && [ -b "$PMEM_XFS" ] && [ -b "$PMEM_1G" ] ||
+		die "namespaces created but devices missing: $DEVDAX $PMEM_EXT4 $PMEM_XFS $PMEM_1G"
+	log "namespaces: devdax $DEVDAX (align 1G, $(($(cat /sys/bus/dax/devices/${DEVDAX#/dev/}/size) >> 20)) MiB), fsdax $PMEM_EXT4 and $PMEM_XFS (align 2M), fsdax $PMEM_1G (align 1G, $(( $(cat /sys/block/${PMEM_1G#/dev/}/size) >> 11 )) MiB)"
 }
 
 # The allocation recipe (see README): 2M-aligned extents for guest files.
@@ -37,28 +40,33 @@ provision() {
 mkfs_ext4_aligned() { mkfs.ext4 -q -F -b 4096 -E stride=512,stripe_width=512 -O ^resize_inode,sparse_super2 "$1"; }
 mkfs_ext4_default() { mkfs.ext4 -q -F "$1"; }
 mkfs_xfs_aligned()  { mkfs.xfs -q -f -m reflink=0 -d su=2m,sw=1 "$1"; }
+# 1G: stripe unit 1G, two 2G allocation groups (xfs needs at least two and
+# an extent size hint of at most half an AG), and a 1G extent-size hint.
+mkfs_xfs_1g()       { mkfs.xfs -q -f -m reflink=0 -d agcount=2,su=1g,sw=1 "$1"; }
 
 # mount_dax DEV DIR TYPE; for xfs also set the 2M extent-size hint on DIR.
 mount_dax() {
 	mkdir -p "$2"
 	mount -t "$3" -o dax "$1" "$2" || die "mount -t $3 -o dax $1 failed"
 	grep -q " $2 .*dax" /proc/mounts || die "$2 is not mounted with dax"
-	[ "$3" = xfs ] && { xfs_io -c "extsize 2m" "$2" || die "xfs_io extsize 2m on $2 failed"; }
+	[ "$3" = xfs ] && { xfs_io -c "extsize ${4:-2m}" "$2" || die "xfs_io extsize ${4:-2m} on $2 failed"; }
 	return 0
 }
 
-# aligned2m FILE: number of 2M chunks of FILE that map to one 2M-aligned,
-# physically contiguous extent (what KVM can map with a 2M leaf), and the total.
+# aligned2m FILE [BLOCKS]: number of 2M (or BLOCKS x 4K) chunks of FILE that
+# lie in one extent, aligned (what a DAX fault can map with one PMD/PUD, so
+# what KVM can map with a 2M/1G leaf: DAX faults take one extent per
+# iomap lookup), and the total.
 aligned2m() {
-	filefrag -v -b4096 "$1" | awk '
+	filefrag -v -b4096 "$1" | awk -v C="${2:-512}" '
 		/^ *[0-9]+:/ { gsub(/[:.]+/, " ");
 			l = $2; p = $4; n = $6;
-			if ((l - p) % 512 == 0) {
-				s = int((l + 511) / 512) * 512;
-				while (s + 512 <= l + n) { c++; s += 512 }
+			if ((l - p) % C == 0) {
+				s = int((l + C - 1) / C) * C;
+				while (s + C <= l + n) { c++; s += C }
 			}
 			tot = l + n }
-		END { printf "%d/%d\n", c, int(tot / 512) }'
+		END { printf "%d/%d\n", c, int(tot / C) }'
 }
 
 # Prepare the backings measured by "make run" and checked by "make test".
@@ -78,6 +86,19 @@ backing() {
 		mkfs_xfs_aligned "$PMEM_XFS" >/dev/null 2>&1 || die "mkfs.xfs on $PMEM_XFS failed"
 		mount_dax "$PMEM_XFS" /mnt/xfs xfs
 		f=/mnt/xfs/guest.img ;;
+	xfs-1g)
+		umount /mnt/xfs1g 2>/dev/null
+		mkfs_xfs_1g "$PMEM_1G" >/dev/null 2>&1 || die "mkfs.xfs (1G recipe) on $PMEM_1G failed"
+		mount_dax "$PMEM_1G" /mnt/xfs1g xfs 1g
+		f=/mnt/xfs1g/guest.img
+		fallocate -l "${GUEST_MIB}M" "$f" || die "fallocate -l ${GUEST_MIB}M $f failed"
+		# Written blocks, not unwritten ones: a write fault on an unwritten
+		# extent is converted in pieces and maps 2M (measured: 512 2M leaves
+		# for a fallocated file, 1 1G leaf for a written one).
+		dd if=/dev/zero of="$f" bs=2M count=$((GUEST_MIB / 2)) conv=notrunc 2>/dev/null ||
+			die "writing $f failed"
+		echo "$f 1g=$(aligned2m "$f" 262144 | cut -d/ -f1)"
+		return ;;
 	devdax)
 		echo "$DEVDAX 1g=$((GUEST_MIB / 1024))"
 		return ;;
@@ -86,7 +107,7 @@ backing() {
 	fallocate -l "${GUEST_MIB}M" "$f" || die "fallocate -l ${GUEST_MIB}M $f failed"
 	echo "$f 2m=$(aligned2m "$f" | cut -d/ -f1)"
 }
-BACKINGS="ext4-default ext4-aligned xfs-aligned devdax"
+BACKINGS="ext4-default ext4-aligned xfs-aligned xfs-1g devdax"
 
 # field KEY LINE: value of KEY=... in a daxvm output line.
 field() { echo "$2" | sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p"; }

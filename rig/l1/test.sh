@@ -2,6 +2,7 @@
 # make test, inside L1: end-to-end DAX checks, the DAX selftests, then the
 # upstream KVM selftests.
 . /rig/lib.sh
+. /rig/l2.sh
 check_kvm
 provision
 rc=0
@@ -34,8 +35,21 @@ run_one() {
 	case $st in
 	0) tap "$suite" "ok $n - $name (${secs}s)" ;;
 	4) tap "$suite" "ok $n - $name # SKIP $(grep -m1 -i 'skip\|requirement' /tmp/st.log | tr -d '\r' | cut -c1-150)" ;;
-	*) tap "$suite" "not ok $n - $name (exit $st, ${secs}s)"
-	   [ "$verbose" = 1 ] || show /tmp/st.log
+	*) [ "$verbose" = 1 ] || show /tmp/st.log
+	   # RETRY=1 (upstream tests only): timing-sensitive tests can miss
+	   # their windows under TCG; a second run decides, and the TAP line
+	   # says so.  A test that fails twice fails.
+	   if [ "$RETRY" = 1 ]; then
+		log "$name failed (exit $st), running it once more"
+		timeout -s KILL "$ST_TIMEOUT" "$@" >/tmp/st.log 2>&1
+		st2=$?
+		if [ $st2 = 0 ]; then
+			tap "$suite" "ok $n - $name (${secs}s) # passed on 2nd run, 1st run exit $st"
+			return
+		fi
+		show /tmp/st.log
+	   fi
+	   tap "$suite" "not ok $n - $name (exit $st, ${secs}s)"
 	   rc=1 ;;
 	esac
 }
@@ -90,6 +104,59 @@ want dax-e2e && for b in $BACKINGS; do
 	[ -f "$path" ] && rm -f "$path"
 done
 
+# --- fsdax-pud: 1G (PUD) faults on a 1G-aligned fsdax file, and the data
+# integrity paths for PUD mappings (rig/daxpud.c) -------------------------
+if want fsdax-pud; then
+	tap fsdax-pud "1..3"
+	set -- $(backing xfs-1g)
+	f=$1 n1g=${2#*=}
+	seed=$(( $(date +%s) % 100000 + 7 ))
+	log "fsdax-pud: $f has $n1g 1G-aligned extent(s): $(filefrag -v -b4096 "$f" | awk '/^ *[0-9]+:/' | head -3 | tr -s ' ' | tr '\n' ';')"
+	if [ ! -f "$f" ] || [ "$n1g" -lt 1 ]; then
+		out="FAIL: no 1 GiB file with a 1G-aligned extent on $PMEM_1G (recipe: mkfs_xfs_1g in lib.sh)"
+		false
+	elif out=$(/rig/daxpud map "$f" $seed 2>&1); then
+		tap fsdax-pud "ok 1 - xfs-1g: one PUD fault per GiB, write-protected by msync, punch hole: $(echo "$out" | tail -1)"
+	else
+		tap fsdax-pud "not ok 1 - xfs-1g: $(echo "$out" | grep FAIL | tr '\n' ';')"; rc=1
+	fi
+	echo "$out" | sed 's/^/RIG:LOG   | /'
+	if ! { umount /mnt/xfs1g && mount -t xfs -o dax "$PMEM_1G" /mnt/xfs1g; }; then
+		out="FAIL: umount/mount of /mnt/xfs1g failed"
+		false
+	elif out=$(/rig/daxpud verify "$f" $seed 2>&1); then
+		tap fsdax-pud "ok 2 - xfs-1g: pattern intact after umount/mount"
+	else
+		tap fsdax-pud "not ok 2 - xfs-1g: $(echo "$out" | grep FAIL | tr '\n' ';')"; rc=1
+	fi
+	if out=$(/rig/daxpud truncate "$f" $seed 2>&1); then
+		tap fsdax-pud "ok 3 - xfs-1g: truncate while PUD-mapped: SIGBUS beyond EOF, data below intact"
+	else
+		tap fsdax-pud "not ok 3 - xfs-1g: $(echo "$out" | grep FAIL | tr '\n' ';')"; rc=1
+	fi
+	echo "$out" | sed 's/^/RIG:LOG   | /'
+	rm -f "$f"
+fi
+
+# --- l2-guest: Debian's QEMU boots a real L2 Linux on each backing --------
+n=0
+want l2-guest && tap l2-guest "1..$(echo $L2_RUNS | wc -w)"
+want l2-guest && for r in $L2_RUNS; do
+	n=$((n + 1))
+	b=${r%%:*} mib=${r#*:} align=${r##*:}
+	mib=${mib%%:*}
+	set -- $(backing "$b")
+	if l2_boot "$b" "$1" "$mib" "$align" && l2_expect "$b" "$L2_ROW"; then
+		tap l2-guest "ok $n - L2 on $b: $L2_ROW"
+	elif [ -n "$L2_STALL" ]; then
+		tap l2-guest "ok $n - L2 on $b # SKIP $L2_WHY (not a DAX/KVM failure: L2 on anonymous memory stalls the same way under TCG)"
+	else
+		tap l2-guest "not ok $n - L2 on $b: $L2_WHY ($L2_ROW)"
+		rc=1
+	fi
+	[ -f "$1" ] && rm -f "$1"
+done
+
 # --- dax-selftests: the series' DAX selftests, and existing tests on DAX ---
 # Both filesystems now carry the aligned recipe (see lib.sh).
 S=/selftests
@@ -132,6 +199,6 @@ for t in $tests; do
 	fi
 	# Smaller workloads for tests whose defaults take minutes under TCG.
 	args=$(awk -v t="$t" '$1 == t { $1 = ""; sub(/^ /, ""); print; exit }' /rig/selftests-args.txt)
-	run_one kvm-selftests $n "$t${args:+ $args}" 0 sh -c "./$t $args"
+	RETRY=1 run_one kvm-selftests $n "$t${args:+ $args}" 0 sh -c "./$t $args"
 done
 exit $rc

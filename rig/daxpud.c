@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daxpud: does a 1 GiB file on a filesystem mounted -o dax get mapped with
+ * one PUD, and do the data-integrity paths hold for such a mapping?
+ *
+ *   daxpud map FILE SEED      the whole check sequence below (FILE: 1 GiB)
+ *   daxpud verify FILE SEED   the file holds pattern SEED (after a remount)
+ *
+ * PUD mappings cannot be read back from /proc (smaps and pagemap walks split
+ * PUDs), so the mapping size is observed by its cost: touching every 4 KiB
+ * page of 1 GiB takes 1 minor fault when it is one PUD, 512 with PMDs and
+ * 262144 with PTEs (getrusage() ru_minflt).
+ *
+ * map: pwrite pattern SEED-1 (allocates written extents); mmap shared, the
+ * address must be 1 GiB aligned (get_unmapped_area); read every page (1
+ * fault); write pattern SEED everywhere (1 more fault: the write fault on the
+ * read-only PUD); msync(MS_SYNC), then write again (the sync must have
+ * write-protected or unmapped the PUD: at least one fault, so the later
+ * write is tracked again); msync; check the pattern through pread; punch a
+ * 2 MiB hole while mapped (zeros there, the rest intact); truncate to
+ * 512 MiB while mapped (SIGBUS beyond EOF, data below it intact).
+ * Output: one key=value line; exit 0 when every check held.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#define SZ_1G	(1UL << 30)
+#define SZ_2M	(1UL << 21)
+#define PG	4096UL
+
+static int failed;
+static sigjmp_buf jb;
+
+static void check(int ok, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void check(int ok, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "daxpud: %s %s: ", ok ? "ok  " : "FAIL", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	failed |= !ok;
+}
+
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+static inline uint64_t pat(uint64_t seed, uint64_t off)
+{
+	return (off * 0x9e3779b97f4a7c15ULL) ^ seed;
+}
+
+/* Write pattern SEED into the first word of every 4K page of [0, len). */
+static void fill(volatile uint64_t *m, size_t len, uint64_t seed)
+{
+	for (size_t off = 0; off < len; off += PG)
+		m[off / 8] = pat(seed, off);
+}
+
+/* Pages of [from, to) whose first word is not pattern SEED. */
+static size_t bad_pages(volatile uint64_t *m, size_t from, size_t to, uint64_t seed)
+{
+	size_t bad = 0;
+
+	for (size_t off = from; off < to; off += PG)
+		bad += m[off / 8] != pat(seed, off);
+	return bad;
+}
+
+static size_t bad_pread(int fd, size_t len, uint64_t seed)
+{
+	static uint64_t buf[SZ_2M / 8];
+	size_t bad = 0;
+
+	for (size_t off = 0; off < len; off += SZ_2M) {
+		if (pread(fd, buf, SZ_2M, off) != (ssize_t)SZ_2M)
+			return len / PG;
+		for (size_t o = 0; o < SZ_2M; o += PG)
+			bad += buf[o / 8] != pat(seed, off + o);
+	}
+	return bad;
+}
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(jb, 1);
+}
+
+/* 1 if reading *p raises SIGBUS. */
+static int sigbus_on(volatile uint64_t *p)
+{
+	if (sigsetjmp(jb, 1))
+		return 1;
+	(void)*p;
+	return 0;
+}
+
+static void *map_file(int fd)
+{
+	void *m = mmap(NULL, SZ_1G, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (m == MAP_FAILED) {
+		perror("daxpud: mmap");
+		exit(2);
+	}
+	return m;
+}
+
+static int do_map(const char *path, uint64_t seed)
+{
+	static uint64_t buf[SZ_2M / 8];
+	long f0, rd, wr, resync;
+	uint64_t *m;
+	int fd;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		perror("daxpud: open");
+		return 2;
+	}
+	/* Written extents for the whole file (pattern seed - 1). */
+	for (size_t off = 0; off < SZ_1G; off += SZ_2M) {
+		for (size_t o = 0; o < SZ_2M; o += PG)
+			buf[o / 8] = pat(seed - 1, off + o);
+		if (pwrite(fd, buf, SZ_2M, off) != (ssize_t)SZ_2M) {
+			perror("daxpud: pwrite");
+			return 2;
+		}
+	}
+	fsync(fd);
+
+	m = map_file(fd);
+	check(((uintptr_t)m & (SZ_1G - 1)) == 0, "mmap address is 1G aligned", "%p", (void *)m);
+
+	f0 = minflt();
+	check(bad_pages(m, 0, SZ_1G, seed - 1) == 0, "read through the mapping", "pattern %" PRIu64, seed - 1);
+	rd = minflt() - f0;
+	check(rd == 1, "read faults", "%ld for 1 GiB (1 = PUD, 512 = PMD)", rd);
+
+	f0 = minflt();
+	fill(m, SZ_1G, seed);
+	wr = minflt() - f0;
+	check(wr == 1, "write faults", "%ld (the write fault on the read-only PUD)", wr);
+
+	check(msync(m, SZ_1G, MS_SYNC) == 0, "msync", "%s", strerror(errno));
+	f0 = minflt();
+	fill(m, SZ_1G, seed);
+	resync = minflt() - f0;
+	check(resync >= 1 && resync <= 2, "write faults after msync", "%ld (the PUD was write-protected/unmapped by writeback)", resync);
+	check(msync(m, SZ_1G, MS_SYNC) == 0, "msync again", "%s", strerror(errno));
+	check(bad_pread(fd, SZ_1G, seed) == 0, "pattern via pread after msync", "%zu bad pages", bad_pread(fd, SZ_1G, seed));
+
+	/* Punch a 2M hole at 100M while mapped. */
+	check(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100 * SZ_2M, SZ_2M) == 0,
+	      "punch hole while mapped", "%s", strerror(errno));
+	{
+		size_t nz = 0;
+
+		for (size_t off = 100 * SZ_2M; off < 101 * SZ_2M; off += 8)
+			nz += m[off / 8] != 0;
+		check(nz == 0, "hole reads zeros through the mapping", "%zu non-zero words", nz);
+	}
+	check(bad_pages(m, 0, 100 * SZ_2M, seed) + bad_pages(m, 101 * SZ_2M, SZ_1G, seed) == 0,
+	      "data around the hole intact", "pattern %" PRIu64, seed);
+	/* Put the hole's data back for the remount check. */
+	for (size_t off = 100 * SZ_2M; off < 101 * SZ_2M; off += PG)
+		m[off / 8] = pat(seed, off);
+	check(msync(m, SZ_1G, MS_SYNC) == 0, "msync after refill", "%s", strerror(errno));
+	munmap(m, SZ_1G);
+	close(fd);
+	printf("map_aligned=%d read_faults=%ld write_faults=%ld refaults_after_msync=%ld\n",
+	       !((uintptr_t)m & (SZ_1G - 1)), rd, wr, resync);
+	return failed;
+}
+
+static int do_truncate(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	uint64_t *m;
+	int fd;
+
+	sigaction(SIGBUS, &sa, NULL);
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		perror("daxpud: open");
+		return 2;
+	}
+	m = map_file(fd);
+	check(bad_pages(m, 0, SZ_1G, seed) == 0, "pattern before truncate", "pattern %" PRIu64, seed);
+	check(ftruncate(fd, SZ_1G / 2) == 0, "truncate to 512 MiB while mapped", "%s", strerror(errno));
+	check(sigbus_on(m + (SZ_1G / 2 + SZ_2M) / 8), "SIGBUS beyond EOF", "at 514 MiB");
+	check(!sigbus_on(m + SZ_2M / 8) && bad_pages(m, 0, SZ_1G / 2, seed) == 0,
+	      "data below EOF intact", "pattern %" PRIu64, seed);
+	munmap(m, SZ_1G);
+	close(fd);
+	return failed;
+}
+
+static int do_verify(const char *path, uint64_t seed)
+{
+	int fd = open(path, O_RDONLY);
+	size_t bad;
+
+	if (fd < 0) {
+		perror("daxpud: open");
+		return 2;
+	}
+	bad = bad_pread(fd, SZ_1G, seed);
+	check(bad == 0, "pattern after remount", "%zu bad pages of %lu", bad, SZ_1G / PG);
+	close(fd);
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: daxpud map|verify|truncate FILE SEED\n");
+		return 2;
+	}
+	seed = strtoull(argv[3], NULL, 0);
+	if (!strcmp(argv[1], "map"))
+		return do_map(argv[2], seed);
+	if (!strcmp(argv[1], "verify"))
+		return do_verify(argv[2], seed);
+	if (!strcmp(argv[1], "truncate"))
+		return do_truncate(argv[2], seed);
+	return 2;
+}
