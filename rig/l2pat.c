@@ -172,7 +172,11 @@ static int do_guest(void)
 	}
 	setvbuf(stdout, NULL, _IONBF, 0);
 	seed = cmdline_u64("l2.seed=", 1);
-	keep = cmdline_u64("l2.keep_mib=", 48) << 20;
+	/*
+	 * Leave the kernel a sixth of RAM: mlockall() of nearly all of
+	 * MemAvailable sent L2 (no swap) into endless reclaim.
+	 */
+	keep = cmdline_u64("l2.keep_mib=", meminfo("MemTotal:") / 6 >> 20) << 20;
 	npages = (meminfo("MemAvailable:") - keep) / PAGE;
 	if (cmdline_u64("l2.max_mib=", 0))
 		npages = cmdline_u64("l2.max_mib=", 0) << 20 >> 12;
