@@ -131,6 +131,7 @@ static int do_map(const char *path, uint64_t seed)
 {
 	static uint64_t buf[SZ_2M / 8];
 	long f0, rd, wr, resync;
+	size_t bad;
 	uint64_t *m;
 	int fd;
 
@@ -169,7 +170,8 @@ static int do_map(const char *path, uint64_t seed)
 	resync = minflt() - f0;
 	check(resync >= 1 && resync <= 2, "write faults after msync", "%ld (the PUD was write-protected/unmapped by writeback)", resync);
 	check(msync(m, SZ_1G, MS_SYNC) == 0, "msync again", "%s", strerror(errno));
-	check(bad_pread(fd, SZ_1G, seed) == 0, "pattern via pread after msync", "%zu bad pages", bad_pread(fd, SZ_1G, seed));
+	bad = bad_pread(fd, SZ_1G, seed);
+	check(bad == 0, "pattern via pread after msync", "%zu bad pages", bad);
 
 	/* Punch a 2M hole at 100M while mapped. */
 	check(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100 * SZ_2M, SZ_2M) == 0,

@@ -154,7 +154,7 @@ static void power_off(void)
 
 static int do_guest(void)
 {
-	uint64_t seed, keep, npages, hold, sum = 0, good = 0;
+	uint64_t seed, keep, npages, max, step, hold, sum = 0, good = 0;
 	struct timespec t0;
 	long wms, vms;
 	uint64_t *m;
@@ -178,8 +178,10 @@ static int do_guest(void)
 	 */
 	keep = cmdline_u64("l2.keep_mib=", meminfo("MemTotal:") / 6 >> 20) << 20;
 	npages = (meminfo("MemAvailable:") - keep) / PAGE;
-	if (cmdline_u64("l2.max_mib=", 0))
-		npages = cmdline_u64("l2.max_mib=", 0) << 20 >> 12;
+	max = cmdline_u64("l2.max_mib=", 0) << 20 >> 12;
+	if (max)
+		npages = max;
+	step = cmdline_u64("l2.step_mib=", 256) << 20 >> 12;
 	printf("L2PAT: up, MemTotal %" PRIu64 " MiB, writing %" PRIu64 " pages (%" PRIu64 " MiB), seed %" PRIu64 "\n",
 	       meminfo("MemTotal:") >> 20, npages, npages * PAGE >> 20, seed);
 
@@ -195,7 +197,7 @@ static int do_guest(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (uint64_t i = 0; i < npages; i++) {
 		fill(m + i * WORDS, seed, i);
-		if (i && !(i % (cmdline_u64("l2.step_mib=", 256) << 20 >> 12)))
+		if (i && !(i % step))
 			printf("L2PAT: %" PRIu64 " MiB written, %ld ms\n", i >> 8, ms_since(&t0));
 	}
 	wms = ms_since(&t0);

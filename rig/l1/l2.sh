@@ -1,14 +1,15 @@
 # The L2 guest (sourced by run.sh and test.sh): Debian's qemu-system-x86_64
 # in L1 boots our own kernel as L2 with its RAM on DAX memory; L2's init is
-# l2pat (rig/l2pat.c), which fills most of its RAM with a pattern.
+# l2pat (rig/l2pat.c), which fills L2_MIB of its RAM with a pattern.
 #
 # l2_boot NAME PATH MIB ALIGN: boot one L2 guest with MIB MiB of RAM from
 # PATH (fsdax file or devdax device, mapped with ALIGN), read KVM's leaf
 # counts for its VM while it holds its pattern, let it power off, then find
 # the pattern in PATH.  L2 holds its pattern for 4 s after READY; L1 polls
-# its console every second (a try where L1 missed that window is retried).  Prints the L2 console as "RIG:L2 NAME ..." lines and
-# one "RIG:L2ROW key=value..." line (also left in L2_ROW); returns non-zero
-# on any failure and leaves the reason in L2_WHY.
+# its console every second (a try where L1 missed that window is retried).
+# Prints the L2 console as "RIG:L2 NAME ..." lines and one "RIG:L2ROW
+# key=value..." line (also left in L2_ROW); returns non-zero on any failure
+# and leaves the reason in L2_WHY.
 L2_TIMEOUT=75		# per L2 boot, seconds (a good one takes 10-30 s)
 L2_TRIES=5
 # Pattern size (MiB): half of the smaller guest's RAM.  Longer runs of L2
@@ -16,8 +17,10 @@ L2_TRIES=5
 L2_MIB=512
 # rig.l2args=a,b on L1's command line adds "a b" to L2's (e.g. l2.max_mib=64).
 L2_ARGS=$(sed -n 's/.*rig\.l2args=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
-# l2_try: one boot of the L2 guest; returns 1 when it stalled (was killed).
+# l2_try: one boot of the L2 guest; returns 1 when it did not get to READY
+# with KVM's stats read.  Nothing of an earlier try carries over.
 l2_try() {
+	stats="" ready="" L2_WHY=""
 	seed=$(( $(date +%s) % 1000000 * 1000 + $$ % 1000 + try ))
 	rm -f "$l2log"
 	start=$(date +%s)
@@ -58,7 +61,7 @@ l2_try() {
 l2_boot() {
 	name=$1 path=$2 mib=$3 align=$4
 	l2log="/tmp/l2-$name.log"
-	L2_STALL="" L2_WHY="" stats="" ready="" try=0
+	L2_STALL="" try=0
 	# Nested SVM under TCG stalls or crashes some L2 boots at random points
 	# (in the decompressor, in early boot with RCU stalls, in userspace, an
 	# oops on a bad GS base in an interrupt from user mode; about half of
@@ -101,10 +104,12 @@ l2_boot() {
 	[ -z "$L2_WHY" ]
 }
 
-# The three L2 runs: name, backing (from lib.sh's backing()), MiB, align.
+# The three L2 runs: name, backing (from lib.sh's backing()), MiB, align;
+# l2_run_fields RUN sets b, mib and align from one of them.
 # devdax gets 2 GiB so that gpa 1G-2G lies inside one memslot (QEMU splits
 # the first MiB off for the legacy VGA/BIOS holes) and can be one 1G leaf.
 L2_RUNS="ext4-aligned:1024:2M xfs-aligned:1024:2M devdax:2048:1G"
+l2_run_fields() { b=${1%%:*} align=${1##*:} mib=${1#*:}; mib=${mib%%:*}; }
 
 # l2_expect NAME ROW: does the row show the huge leaves this backing allows?
 # At least 90% of what KVM mapped for the guest is mapped by huge leaves,

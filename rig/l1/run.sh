@@ -16,8 +16,7 @@ for b in $BACKINGS; do
 done
 # Real guests: Debian's QEMU boots L2 on the same kinds of backing.
 for r in $L2_RUNS; do
-	b=${r%%:*} mib=${r#*:} align=${r##*:}
-	mib=${mib%%:*}
+	l2_run_fields "$r"
 	set -- $(backing "$b")
 	log "run: L2 guest, $mib MiB of RAM on $1 ($b), booted by Debian's qemu-system-x86_64 -accel kvm"
 	if ! l2_boot "$b" "$1" "$mib" "$align"; then

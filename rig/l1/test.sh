@@ -112,9 +112,9 @@ if want fsdax-pud; then
 	f=$1 n1g=${2#*=}
 	seed=$(( $(date +%s) % 100000 + 7 ))
 	log "fsdax-pud: $f has $n1g 1G-aligned extent(s): $(filefrag -v -b4096 "$f" | awk '/^ *[0-9]+:/' | head -3 | tr -s ' ' | tr '\n' ';')"
-	if [ ! -f "$f" ] || [ "$n1g" -lt 1 ]; then
+	if [ ! -f "$f" ] || [ "${n1g:-0}" -lt 1 ]; then
 		out="FAIL: no 1 GiB file with a 1G-aligned extent on $PMEM_1G (recipe: mkfs_xfs_1g in lib.sh)"
-		false
+		tap fsdax-pud "not ok 1 - xfs-1g: $out"; rc=1
 	elif out=$(/rig/daxpud map "$f" $seed 2>&1); then
 		tap fsdax-pud "ok 1 - xfs-1g: one PUD fault per GiB, write-protected by msync, punch hole: $(echo "$out" | tail -1)"
 	else
@@ -122,8 +122,7 @@ if want fsdax-pud; then
 	fi
 	echo "$out" | sed 's/^/RIG:LOG   | /'
 	if ! { umount /mnt/xfs1g && mount -t xfs -o dax "$PMEM_1G" /mnt/xfs1g; }; then
-		out="FAIL: umount/mount of /mnt/xfs1g failed"
-		false
+		tap fsdax-pud "not ok 2 - xfs-1g: umount/mount of /mnt/xfs1g failed"; rc=1
 	elif out=$(/rig/daxpud verify "$f" $seed 2>&1); then
 		tap fsdax-pud "ok 2 - xfs-1g: pattern intact after umount/mount"
 	else
@@ -143,8 +142,7 @@ n=0
 want l2-guest && tap l2-guest "1..$(echo $L2_RUNS | wc -w)"
 want l2-guest && for r in $L2_RUNS; do
 	n=$((n + 1))
-	b=${r%%:*} mib=${r#*:} align=${r##*:}
-	mib=${mib%%:*}
+	l2_run_fields "$r"
 	set -- $(backing "$b")
 	if l2_boot "$b" "$1" "$mib" "$align" && l2_expect "$b" "$L2_ROW"; then
 		tap l2-guest "ok $n - L2 on $b: $L2_ROW"
