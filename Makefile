@@ -13,9 +13,10 @@ R := rig
 # Per-boot limits (seconds): a hung L1 is a failure, never a stuck CI.
 RUN_TIMEOUT ?= 1200
 TEST_TIMEOUT ?= 3000
+ARM64_TIMEOUT ?= 1500
 
 .PHONY: run test build deps tree apply export mirror check kernel selftests \
-	initramfs negative clean distclean help
+	initramfs negative arm64 arm64-build arm64-test clean distclean help
 
 run: build
 	@$(R)/boot.sh run $(RUN_TIMEOUT)
@@ -25,10 +26,11 @@ test: build
 	@$(R)/series.sh check
 	@rm -f results/*.tap
 	@rc=0; $(R)/boot.sh test $(TEST_TIMEOUT) || rc=$$?; \
+	 $(R)/arm64.sh test $(ARM64_TIMEOUT) || rc=$$?; \
 	 $(R)/summary.sh | tee results/summary.txt; s=$${PIPESTATUS[0]}; \
 	 [ $$rc = 0 ] && [ $$s = 0 ]
 
-build: deps tree apply kernel selftests initramfs
+build: deps tree apply kernel selftests initramfs arm64-build
 
 deps:
 	@$(R)/deps.sh
@@ -42,6 +44,14 @@ selftests: kernel
 	@$(R)/selftests.sh
 initramfs: selftests
 	@$(R)/initramfs.sh
+# The arm64 leg alone: cross-built kernel, QEMU virt at EL2, of_pmem.
+arm64: arm64-build arm64-test
+arm64-build: apply
+	@$(R)/arm64.sh build
+arm64-test:
+	@rm -f results/arm64-*.tap
+	@rc=0; $(R)/arm64.sh test $(ARM64_TIMEOUT) || rc=$$?; \
+	 $(R)/summary.sh arm64-; s=$$?; [ $$rc = 0 ] && [ $$s = 0 ]
 check:
 	@$(R)/series.sh check
 # Not part of "test": rebuilds the kernel with rig/negative.diff (~5 min).

@@ -83,19 +83,25 @@ cmd_mirror() {
 # Kbuild targets that compile what commit $2 touches: the object of each .c
 # file, and all of KVM (arch/x86/kvm/, which also builds virt/kvm/) for KVM
 # sources and headers.  tools/ and Documentation/ are handled elsewhere.
+# build_targets TREE COMMIT ARCH: the objects COMMIT touches, for ARCH (x86 or
+# arm64): KVM changes rebuild that arch's KVM, other C files their object.
 build_targets() {
 	git -C "$1" diff --name-only "$2~1" "$2" | while read -r f; do
 		case $f in
 		tools/*|Documentation/*) ;;
-		virt/kvm/*|arch/x86/kvm/*|include/linux/kvm*|include/uapi/linux/kvm*|arch/x86/include/asm/kvm*)
-			echo arch/x86/kvm/ ;;
+		virt/kvm/*|include/linux/kvm*|include/uapi/linux/kvm*)
+			echo "arch/$3/kvm/" ;;
+		arch/$3/kvm/*|arch/$3/include/asm/kvm*)
+			echo "arch/$3/kvm/" ;;
+		arch/$3/*.c) echo "${f%.c}.o" ;;
+		arch/*) ;;
 		*.c) echo "${f%.c}.o" ;;
 		esac
 	done | sort -u | tr '\n' ' '
 }
 
 cmd_check() {
-	local wt=$BUILD/check-tree errs=0 p out c f added objs
+	local wt=$BUILD/check-tree errs=0 p out c f added objs t64
 	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree'"
 	[ -f "$OBJ/.config" ] || fail "no kernel config: run 'make kernel'"
 	say "check: checkpatch --strict on each patch"
@@ -128,21 +134,39 @@ cmd_check() {
 		echo "$added" | grep -qx "$f" ||
 			{ echo "mirror: FAIL $f is in the repo but the series does not add it"; errs=$((errs + 1)); }
 	done
-	say "check: each patch compiles the objects it touches"
-	mkdir -p "$BUILD/obj-check"
+	say "check: each patch compiles the objects it touches (x86_64 and arm64)"
+	local a64=$BUILD/obj-arm64 kmake
+	[ -f "$a64/.config" ] || fail "no arm64 kernel config: run 'make arm64-build'"
+	mkdir -p "$BUILD/obj-check" "$BUILD/obj-check-arm64"
 	cp "$OBJ/.config" "$BUILD/obj-check/.config"
+	cp "$a64/.config" "$BUILD/obj-check-arm64/.config"
 	for c in $(git -C "$wt" rev-list --reverse base..HEAD); do
 		git -C "$wt" checkout -q "$c"
-		objs=$(build_targets "$wt" "$c")
-		if [ -n "$objs" ]; then
-			if make -s -C "$wt" O="$BUILD/obj-check" CC="ccache gcc" -j"$JOBS" olddefconfig $objs >"$BUILD/check-build.log" 2>&1
-			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$(echo $objs)]"
-			else tail -30 "$BUILD/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c")"; errs=$((errs + 1)); fi
-		fi
+		for arch in x86 arm64; do
+			objs=$(build_targets "$wt" "$c" $arch)
+			[ -n "$objs" ] || continue
+			if [ $arch = x86 ]; then
+				kmake=(O="$BUILD/obj-check" CC="ccache gcc")
+			else
+				kmake=(O="$BUILD/obj-check-arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+				       CC="ccache aarch64-linux-gnu-gcc")
+			fi
+			if make -s -C "$wt" "${kmake[@]}" -j"$JOBS" olddefconfig $objs >"$BUILD/check-build.log" 2>&1
+			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$arch: $(echo $objs)]"
+			else tail -30 "$BUILD/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [$arch]"; errs=$((errs + 1)); fi
+		done
 		if git -C "$wt" diff --name-only "$c~1" "$c" | grep -q '^tools/testing/selftests/kvm/'; then
+			# arm64: the library and dax_mapping_test once it is built there.
+			t64=kvm_binary_stats_test
+			grep -q '^TEST_GEN_PROGS_aarch64 += dax_mapping_test' "$wt/tools/testing/selftests/kvm/Makefile" &&
+				t64=dax_mapping_test
 			if make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BUILD/check-selftests" CC="ccache gcc" \
-				KHDR_INCLUDES="-isystem $OBJ/usr/include" -j"$JOBS" >"$BUILD/check-build.log" 2>&1
-			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"
+				KHDR_INCLUDES="-isystem $OBJ/usr/include" -j"$JOBS" >"$BUILD/check-build.log" 2>&1 &&
+			   make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BUILD/check-selftests-arm64" \
+				ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
+				KHDR_INCLUDES="-isystem $a64/usr/include" -j"$JOBS" \
+				"$BUILD/check-selftests-arm64/$t64" >>"$BUILD/check-build.log" 2>&1
+			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests: x86_64 all, arm64 $t64]"
 			else tail -30 "$BUILD/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi
 		fi
 	done

@@ -5,7 +5,8 @@
 shopt -s nullglob
 P=0 F=0 S=0 rc=0
 printf '%-18s %6s %6s %6s %6s\n' suite planned passed failed skipped
-for t in "$RESULTS"/*.tap; do
+# summary.sh [PREFIX]: only the suites whose name starts with PREFIX.
+for t in "$RESULTS"/${1:-}*.tap; do
 	s=$(basename "$t" .tap)
 	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$t" | head -1)
 	skip=$(grep -c '^ok .*# SKIP' "$t" || true)

@@ -13,65 +13,9 @@ ST_TIMEOUT=${ST_TIMEOUT:-120}
 ONLY=$(sed -n 's/.*rig\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 want() { [ -z "$ONLY" ] || echo ",$ONLY," | grep -q ",$1,"; }
 
-# show LOG: a selftest's output, without the page-table lines of a VM dump,
-# the first 40 and last 30 lines if it is long.
-show() {
-	grep -v '^ *\(pte\|pde\|pdpe\|pml4e\) ' "$1" >/tmp/show.log
-	if [ "$(wc -l </tmp/show.log)" -le 80 ]; then cat /tmp/show.log
-	else head -40 /tmp/show.log; echo "[...]"; tail -30 /tmp/show.log; fi |
-		sed 's/^/RIG:LOG   | /'
-}
-
-# run_one SUITE N NAME VERBOSE CMD...: one TAP line from one selftest binary
-# (exit 0 pass, 4 skip, else fail).  VERBOSE=1 logs its whole output.
-run_one() {
-	suite=$1 n=$2 name=$3 verbose=$4
-	shift 4
-	start=$(date +%s)
-	timeout -s KILL "$ST_TIMEOUT" "$@" >/tmp/st.log 2>&1
-	st=$?
-	secs=$(( $(date +%s) - start ))
-	[ "$verbose" = 1 ] && show /tmp/st.log
-	case $st in
-	0) tap "$suite" "ok $n - $name (${secs}s)" ;;
-	4) tap "$suite" "ok $n - $name # SKIP $(grep -m1 -i 'skip\|requirement' /tmp/st.log | tr -d '\r' | cut -c1-150)" ;;
-	*) [ "$verbose" = 1 ] || show /tmp/st.log
-	   # RETRY=1 (upstream tests only): timing-sensitive tests can miss
-	   # their windows under TCG; a second run decides, and the TAP line
-	   # says so.  A test that fails twice fails.
-	   if [ "$RETRY" = 1 ]; then
-		log "$name failed (exit $st), running it once more"
-		timeout -s KILL "$ST_TIMEOUT" "$@" >/tmp/st.log 2>&1
-		st2=$?
-		if [ $st2 = 0 ]; then
-			tap "$suite" "ok $n - $name (${secs}s) # passed on 2nd run, 1st run exit $st"
-			return
-		fi
-		show /tmp/st.log
-	   fi
-	   tap "$suite" "not ok $n - $name (exit $st, ${secs}s)"
-	   rc=1 ;;
-	esac
-}
-
 # --- kunit: the series' KVM suites --------------------------------------
 # Built in, they ran at boot, before any DAX namespace existed (kunit-boot:
 # the DAX cases skip); run them again now that fsdax and devdax exist.
-# kunit_tap NAME FILE...: the cases of KTAP results files as one flat TAP.
-kunit_tap() {
-	name=$1; shift
-	cat "$@" >/tmp/ktap
-	tap "$name" "1..$(grep -c '^    \(ok\|not ok\) ' /tmp/ktap)"
-	awk '/^    (ok|not ok) / { sub(/^    /, ""); n++; sub(/ [0-9]+ /, " " n " - "); print }
-	     /^        # / { sub(/^ +/, ""); print }' /tmp/ktap |
-	while IFS= read -r l; do
-		case $l in
-		"#"*) log "  $l" ;;
-		"not ok"*) tap "$name" "$l"; echo fail >>/tmp/kfail ;;
-		*) tap "$name" "$l" ;;
-		esac
-	done
-}
 KSUITES="kvm_pfn kvm_x86_spte"
 if want kunit; then
 	K=/sys/kernel/debug/kunit
