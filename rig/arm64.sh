@@ -94,14 +94,15 @@ initramfs() {
 
 boot() {
 	local tmo=${1:-1500} con=$RESULTS/arm64.console start qrc
-	[ -f "$OBJ/arch/arm64/boot/Image" ] || fail "no arm64 kernel: run '$0 kernel'"
+	local kimg=${KIMAGE:-$OBJ/arch/arm64/boot/Image}	# KIMAGE: another kernel
+	[ -f "$kimg" ] || fail "no arm64 kernel: run '$0 kernel'"
 	[ -f "$CPIO" ] && [ -f "$DTB" ] || fail "no arm64 initramfs/dtb: run '$0 initramfs'"
 	mkdir -p "$RESULTS"
 	rm -f "$RESULTS"/arm64-*.tap
 	say "arm64: booting under qemu-system-aarch64 -M virt,virtualization=on -cpu max (timeout ${tmo}s; console in results/arm64.console)"
 	start=$(date +%s)
 	set +e
-	timeout -k 10 "$tmo" "${QEMU[@]}" -kernel "$OBJ/arch/arm64/boot/Image" \
+	timeout -k 10 "$tmo" "${QEMU[@]}" -kernel "$kimg" \
 		-initrd "$CPIO" -dtb "$DTB" -serial stdio \
 		-append "console=ttyAMA0 mem=$KMEM loglevel=4 panic=-1 oops=panic rig.job=arm64 ${KARGS:-}" \
 		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$con" |

@@ -21,6 +21,10 @@
  *                 the slot keeps working
  *  contents       what the guest wrote is in the file (read back with
  *                 pread()) or device afterwards
+ *  exec           code the VMM put in the slot runs in the guest: DAX
+ *                 memory is executable memory, not device memory
+ *
+ * "-c CASE" runs one case only.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,6 +42,12 @@
 #include "test_util.h"
 #include "ucall_common.h"
 
+/* x86's processor.h has them; the test is written for 4K host pages. */
+#ifndef PAGE_SIZE
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	BIT(PAGE_SHIFT)
+#endif
+
 #define DAX_SLOT	10
 #define DAX_GPA		(4ULL << 30)	/* 1G-aligned, above the PCI hole */
 #define NR_VCPUS	2
@@ -49,7 +59,10 @@ struct guest_job {
 	uint64_t npages;	/* pages to visit */
 	uint64_t stride;	/* visit every stride-th page */
 	bool write;		/* write gpa ^ SEED into each, else read */
+	uint64_t call;		/* then call the function at this gva */
 };
+
+#define CALL_RET	42	/* what the function in test_exec() returns */
 
 static struct guest_job jobs[NR_VCPUS];
 
@@ -67,14 +80,17 @@ static void guest_code(uint64_t id)
 			else
 				READ_ONCE(*p);
 		}
+		if (j->call)
+			GUEST_ASSERT_EQ(((uint64_t (*)(void))j->call)(), CALL_RET);
 		GUEST_SYNC(id);
 	}
 }
 
 /*
- * The arch-specific part: whether TDP can map @size leaves, and an identity
- * map of the DAX slot in the guest (with 2M guest pages, which do not limit
- * the TDP leaf size, to keep the guest's page tables small).
+ * The arch-specific part: whether TDP can map @size leaves, an identity
+ * map of the DAX slot in the guest (with 2M guest pages where the library
+ * can, which do not limit the TDP leaf size, to keep the guest's page tables
+ * small), exception handling, and a function that returns CALL_RET.
  */
 #ifdef __x86_64__
 static void arch_require_tdp(uint64_t size)
@@ -89,6 +105,49 @@ static void arch_identity_map(struct kvm_vm *vm, uint64_t gpa, uint64_t size)
 {
 	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
 }
+
+static void arch_init_exceptions(struct kvm_vm *vm, struct kvm_vcpu **vcpus)
+{
+}
+
+/* With the iTLB multihit mitigation, executable pages are mapped 4K. */
+static bool arch_exec_maps_huge(void)
+{
+	return !get_kvm_param_bool("nx_huge_pages");
+}
+
+/* mov $CALL_RET, %eax; ret */
+static const uint8_t call_code[] = { 0xb8, CALL_RET, 0, 0, 0, 0xc3 };
+#elif defined(__aarch64__)
+static void arch_require_tdp(uint64_t size)
+{
+	/* arm64 has no PUD-sized THP: the host maps DAX with PMDs at most. */
+	__TEST_REQUIRE(size <= SZ_2M,
+		       "arm64 hosts map DAX memory with at most 2M blocks");
+}
+
+static void arch_identity_map(struct kvm_vm *vm, uint64_t gpa, uint64_t size)
+{
+	virt_map(vm, gpa, gpa, size / vm->page_size);
+}
+
+/* Unexpected exceptions, like a prefetch abort, become UCALL_UNHANDLED. */
+static void arch_init_exceptions(struct kvm_vm *vm, struct kvm_vcpu **vcpus)
+{
+	int i;
+
+	vm_init_descriptor_tables(vm);
+	for (i = 0; i < NR_VCPUS; i++)
+		vcpu_init_descriptor_tables(vcpus[i]);
+}
+
+static bool arch_exec_maps_huge(void)
+{
+	return true;
+}
+
+/* mov x0, #CALL_RET; ret */
+static const uint32_t call_code[] = { 0xd2800000 | CALL_RET << 5, 0xd65f03c0 };
 #endif
 
 static enum vm_mem_backing_src_type src = VM_MEM_SRC_FSDAX;
@@ -132,6 +191,10 @@ static void run_job(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	case UCALL_ABORT:
 		REPORT_GUEST_ASSERT(uc);
 		break;
+	case UCALL_UNHANDLED:
+		TEST_FAIL("Unexpected guest exception (0x%lx, 0x%lx)",
+			  uc.args[0], uc.args[1]);
+		break;
 	default:
 		TEST_FAIL("Unexpected exit: %s",
 			  exit_reason_str(vcpu->run->exit_reason));
@@ -152,10 +215,14 @@ static struct guest_job touch(uint64_t off, uint64_t len, bool write)
  */
 static struct kvm_vm *create_vm(struct kvm_vcpu **vcpus)
 {
+	/* Page tables for the identity map, with 4K guest pages. */
+	uint64_t pt_pages = slot_size / PAGE_SIZE / 512 + 16;
 	struct kvm_vm *vm;
 	int i;
 
-	vm = vm_create_with_vcpus(NR_VCPUS, guest_code, vcpus);
+	vm = __vm_create_with_vcpus(VM_SHAPE_DEFAULT, NR_VCPUS, pt_pages,
+				    guest_code, vcpus);
+	arch_init_exceptions(vm, vcpus);
 	vm_userspace_mem_region_add(vm, src, DAX_GPA, DAX_SLOT,
 				    slot_size / PAGE_SIZE, 0);
 	arch_identity_map(vm, DAX_GPA, slot_size);
@@ -432,12 +499,37 @@ static void test_contents(void)
 	kvm_vm_free(vm);
 }
 
+/*
+ * Code the VMM writes into the slot runs in the guest.  The fetch is the
+ * first access to that huge page (create_vm() touches nothing in the slot),
+ * so KVM maps it on an instruction fetch, executable, and as large as the
+ * host maps it.
+ */
+static void test_exec(void)
+{
+	uint64_t off = slot_size / 2 + huge_size / 2 + 3 * PAGE_SIZE;
+	struct kvm_vcpu *vcpus[NR_VCPUS];
+	struct kvm_vm *vm = create_vm(vcpus);
+	struct userspace_mem_region *r = dax_region(vm);
+	uint64_t want = arch_exec_maps_huge();
+
+	memcpy(r->host_mem + off, call_code, sizeof(call_code));
+	run_job(vm, vcpus[1], (struct guest_job){ .call = DAX_GPA + off });
+	pr_info("exec: guest called code at gpa 0x%lx in DAX memory: returned %d, huge leaves %lu\n",
+		(uint64_t)DAX_GPA + off, CALL_RET, huge_leaves(vm));
+	TEST_ASSERT(huge_leaves(vm) == want,
+		    "Fetch from DAX memory mapped %lu huge leaves, want %lu",
+		    huge_leaves(vm), want);
+	kvm_vm_free(vm);
+}
+
 static void help(char *name)
 {
 	puts("");
-	printf("usage: %s [-s fsdax|devdax] [-m slot_MiB]\n", name);
+	printf("usage: %s [-s fsdax|devdax] [-m slot_MiB] [-c case]\n", name);
 	backing_src_help("-s");
 	printf(" -m: memslot size in MiB (default: 512 for fsdax, 1024 for devdax)\n");
+	printf(" -c: run only this case (see the comment at the top)\n");
 	puts("");
 	exit(0);
 }
@@ -455,11 +547,13 @@ int main(int argc, char *argv[])
 		{ "punch_hole", test_punch_hole, true },
 		{ "truncate", test_truncate, true },
 		{ "contents", test_contents },
+		{ "exec", test_exec },
 	};
+	const char *only = NULL;
 	uint64_t mib = 0;
 	int opt, i;
 
-	while ((opt = getopt(argc, argv, "hs:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "hs:m:c:")) != -1) {
 		switch (opt) {
 		case 's':
 			src = parse_backing_src_type(optarg);
@@ -467,12 +561,17 @@ int main(int argc, char *argv[])
 		case 'm':
 			mib = atoi_positive("Memslot size (MiB)", optarg);
 			break;
+		case 'c':
+			only = optarg;
+			break;
 		default:
 			help(argv[0]);
 		}
 	}
 	__TEST_REQUIRE(is_backing_src_dax(src),
 		       "Needs a DAX backing: -s fsdax or -s devdax (see -h)");
+	__TEST_REQUIRE(getpagesize() == PAGE_SIZE, "Needs %lu-byte host pages",
+		       (unsigned long)PAGE_SIZE);
 	huge_size = get_backing_src_pagesz(src);
 	arch_require_tdp(huge_size);
 	slot_size = (mib ? mib : src == VM_MEM_SRC_FSDAX ? 512 : 1024) << 20;
@@ -482,9 +581,16 @@ int main(int argc, char *argv[])
 		    slot_size >> 20, src == VM_MEM_SRC_FSDAX ? "4" : "1",
 		    huge_size >> 20);
 
+	for (i = 0; only && i < ARRAY_SIZE(cases); i++)
+		if (!strcmp(only, cases[i].name))
+			break;
+	TEST_ASSERT(i < ARRAY_SIZE(cases), "-c %s: no such case", only);
+
 	ksft_print_header();
-	ksft_set_plan(ARRAY_SIZE(cases));
+	ksft_set_plan(only ? 1 : ARRAY_SIZE(cases));
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (only && strcmp(only, cases[i].name))
+			continue;
 		if (cases[i].fsdax_only && src != VM_MEM_SRC_FSDAX) {
 			ksft_test_result_skip("%s: needs a file (fsdax)\n",
 					      cases[i].name);
