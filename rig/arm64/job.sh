@@ -18,7 +18,7 @@ ndctl list -R >/tmp/regions 2>&1
 [ "$(grep -c '"dev":"region' /tmp/regions)" -ge 2 ] ||
 	die "want two pmem regions from the DT's pmem-region nodes: $(cat /tmp/regions)"
 # The regions lie outside System RAM (memblock): the case this leg is for.
-log "iomem: $(grep -E 'System RAM|pmem|region' /proc/iomem | sed 's/^ *//' | tr '\n' ';')"
+log "iomem: $(grep -E 'System RAM|Persistent|namespace|dax' /proc/iomem | sed 's/^ *//' | tr '\n' ';')"
 out=$(ndctl create-namespace -f -e namespace0.0 -m fsdax -a 2M 2>&1) ||
 	die "ndctl: fsdax on namespace0.0 failed: $out"
 PMEM=/dev/$(echo "$out" | json blockdev)
@@ -35,13 +35,14 @@ KSUITES="kvm_pfn kvm_arm64_mmu"
 K=/sys/kernel/debug/kunit
 ks=
 for s in $KSUITES; do [ -d $K/$s ] && ks="$ks $s"; done
-if [ -z "$DAX_CASE" ]; then
-	[ "$(echo $ks)" = "$KSUITES" ] || tap arm64-kunit "not ok 1 - KUnit suites missing: have '$(echo $ks)', want '$KSUITES'"
+if [ "$(echo $ks)" != "$KSUITES" ]; then
+	tap arm64-kunit "1..1"
+	tap arm64-kunit "not ok 1 - KUnit suites missing: have '$(echo $ks)', want '$KSUITES' (CONFIG_KVM_KUNIT_TEST=y?)"
+	rc=1
+else
 	rm -f /tmp/kfail
-	if [ -n "$ks" ]; then
-		for s in $ks; do echo run >$K/$s/run; done
-		kunit_tap arm64-kunit $(for s in $ks; do echo $K/$s/results; done)
-	fi
+	for s in $ks; do echo run >$K/$s/run; done
+	kunit_tap arm64-kunit $(for s in $ks; do echo $K/$s/results; done)
 	[ -f /tmp/kfail ] && rc=1
 fi
 
@@ -54,7 +55,7 @@ set -- \
 [ -z "$DAX_CASE" ] && set -- "$@" \
 	"kvm_binary_stats_test" "$S/kvm_binary_stats_test" \
 	"dirty_log_perf_test fsdax-ext4" "KVM_FSDAX_DIR=/mnt/ext4 $S/dirty_log_perf_test -s fsdax -b 128M -i 2" \
-	"page_fault_test" "$S/aarch64/page_fault_test"
+	"page_fault_test thp" "$S/aarch64/page_fault_test -m 0 -s anonymous_thp"
 tap arm64-selftests "1..$(($# / 2))"
 n=0
 while [ $# -gt 0 ]; do

@@ -47,23 +47,22 @@ static int kvm_kunit_dax_search_res(struct resource *res, void *arg)
 
 /*
  * Find a live DAX pgmap of @type (MEMORY_DEVICE_FS_DAX for fsdax,
- * MEMORY_DEVICE_GENERIC for device-dax) in persistent or soft-reserved
- * memory, and return it with a reference held, and in @pfn the pfn of its
- * last page, which is a data page (the first pages of a namespace may hold
- * its memmap).  NULL if there is none.
+ * MEMORY_DEVICE_GENERIC for device-dax) in any memory resource, and return
+ * it with a reference held, and in @pfn the pfn of its last page, which is
+ * a data page (the first pages of a namespace may hold its memmap).  NULL
+ * if there is none.
  */
 struct dev_pagemap *kvm_kunit_get_dax_pgmap(enum memory_type type,
 					    kvm_pfn_t *pfn)
 {
-	static const unsigned long descs[] = {
-		IORES_DESC_PERSISTENT_MEMORY, IORES_DESC_SOFT_RESERVED,
-	};
 	struct kvm_kunit_dax_search search = { .type = type };
-	int i;
 
-	for (i = 0; i < ARRAY_SIZE(descs) && !search.pgmap; i++)
-		walk_iomem_res_desc(descs[i], IORESOURCE_MEM, 0, -1, &search,
-				    kvm_kunit_dax_search_res);
+	/*
+	 * Every memory resource, not only "Persistent Memory" and "Soft
+	 * Reserved" ones: of_pmem regions (arm64) have no such parent.
+	 */
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM, 0, -1, &search,
+			    kvm_kunit_dax_search_res);
 	if (search.pgmap)
 		*pfn = PHYS_PFN(search.pgmap->ranges[search.pgmap->nr_range - 1].end);
 	return search.pgmap;

@@ -27,6 +27,7 @@
  * "-c CASE" runs one case only.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -499,6 +500,32 @@ static void test_contents(void)
 	kvm_vm_free(vm);
 }
 
+static void on_alarm(int sig)
+{
+}
+
+/*
+ * KVM keeps no reference on a DAX page once its fault is handled.  Punch
+ * out the huge page at @off, which the filesystem does only once none of
+ * its pages is busy (dax_layout_busy_page()): a reference left behind
+ * makes it wait forever, so give it 10 seconds.  This is the fault in the
+ * middle of a huge page whose reference was dropped on the huge page's
+ * first page instead.
+ */
+static void check_not_busy(struct userspace_mem_region *r, uint64_t off)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int ret;
+
+	TEST_ASSERT(!sigaction(SIGALRM, &sa, NULL), "sigaction failed");
+	alarm(10);
+	ret = fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			off / huge_size * huge_size, huge_size);
+	alarm(0);
+	TEST_ASSERT(!ret, "Punching out the huge page at +0x%lx: %s (a page left busy, i.e. a leaked reference?)",
+		    off / huge_size * huge_size, strerror(errno));
+}
+
 /*
  * Code the VMM writes into the slot runs in the guest.  The fetch is the
  * first access to that huge page (create_vm() touches nothing in the slot),
@@ -520,6 +547,8 @@ static void test_exec(void)
 	TEST_ASSERT(huge_leaves(vm) == want,
 		    "Fetch from DAX memory mapped %lu huge leaves, want %lu",
 		    huge_leaves(vm), want);
+	if (src == VM_MEM_SRC_FSDAX)
+		check_not_busy(r, off);
 	kvm_vm_free(vm);
 }
 
