@@ -26,7 +26,7 @@ DEBS="busybox-static ndctl libc6 libgcc-s1 libcxl1 libdaxctl1 libiniparser1
       libkmod2 libudev1 liblzma5 libssl3 libzstd1 e2fsprogs libblkid1
       libcom-err2 libext2fs2 libss2"
 SELFTESTS="dax_mapping_test kvm_binary_stats_test dirty_log_perf_test
-      aarch64/page_fault_test"
+      kvm_page_table_test"
 
 deps() {
 	need aarch64-linux-gnu-gcc; need qemu-system-aarch64; need dtc

@@ -55,7 +55,8 @@ set -- \
 [ -z "$DAX_CASE" ] && set -- "$@" \
 	"kvm_binary_stats_test" "$S/kvm_binary_stats_test" \
 	"dirty_log_perf_test fsdax-ext4" "KVM_FSDAX_DIR=/mnt/ext4 $S/dirty_log_perf_test -s fsdax -b 128M -i 2" \
-	"page_fault_test thp" "$S/aarch64/page_fault_test -m 0 -s anonymous_thp"
+	"kvm_page_table_test thp" "$S/kvm_page_table_test -m 0 -s anonymous_thp -b 128M" \
+	"kvm_page_table_test fsdax-ext4" "KVM_FSDAX_DIR=/mnt/ext4 $S/kvm_page_table_test -m 0 -s fsdax -b 128M"
 tap arm64-selftests "1..$(($# / 2))"
 n=0
 while [ $# -gt 0 ]; do

@@ -142,18 +142,30 @@ static const struct dev_pagemap_ops kvm_kunit_devpriv_ops = {
 	.migrate_to_ram = kvm_kunit_devpriv_migrate,
 };
 
-/* A synthetic ZONE_DEVICE page: PG_reserved, yet refcounted. */
-static void kvm_pfn_to_refcounted_page_device_private(struct kunit *test)
+/*
+ * A synthetic ZONE_DEVICE range: 2M of MEMORY_DEVICE_PRIVATE pages over
+ * request_free_mem_region(), which needs no real memory.  Returns its
+ * pgmap, or NULL after failing @test; kvm_kunit_del_device_private()
+ * removes it.  Shared with the arch suites in the same module.
+ */
+struct dev_pagemap *kvm_kunit_add_device_private(struct kunit *test)
 {
 	struct dev_pagemap *pgmap;
 	struct resource *res;
-	struct page *page;
 	void *addr;
 
 	res = request_free_mem_region(&iomem_resource, SZ_2M, "kvm_kunit");
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(res));
+	if (IS_ERR_OR_NULL(res)) {
+		KUNIT_FAIL(test, "request_free_mem_region() failed: %ld",
+			   PTR_ERR(res));
+		return NULL;
+	}
 	pgmap = kunit_kzalloc(test, sizeof(*pgmap), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pgmap);
+	if (!pgmap) {
+		release_mem_region(res->start, resource_size(res));
+		KUNIT_FAIL(test, "out of memory");
+		return NULL;
+	}
 	pgmap->type = MEMORY_DEVICE_PRIVATE;
 	pgmap->range.start = res->start;
 	pgmap->range.end = res->end;
@@ -164,11 +176,28 @@ static void kvm_pfn_to_refcounted_page_device_private(struct kunit *test)
 	if (IS_ERR_OR_NULL(addr)) {
 		release_mem_region(res->start, resource_size(res));
 		KUNIT_FAIL(test, "memremap_pages() failed: %ld", PTR_ERR(addr));
-		return;
+		return NULL;
 	}
+	return pgmap;
+}
+
+void kvm_kunit_del_device_private(struct dev_pagemap *pgmap)
+{
+	memunmap_pages(pgmap);
+	release_mem_region(pgmap->range.start, range_len(&pgmap->range));
+}
+
+/* A synthetic ZONE_DEVICE page: PG_reserved, yet refcounted. */
+static void kvm_pfn_to_refcounted_page_device_private(struct kunit *test)
+{
+	struct dev_pagemap *pgmap = kvm_kunit_add_device_private(test);
+	struct page *page;
+
+	if (!pgmap)
+		return;
 
 	/* As a driver allocating the page: one reference, locked. */
-	page = pfn_to_page(PHYS_PFN(res->start));
+	page = pfn_to_page(PHYS_PFN(pgmap->range.start));
 	zone_device_page_init(page);
 	KUNIT_EXPECT_TRUE(test, PageReserved(page));
 	KUNIT_EXPECT_TRUE(test, kvm_is_zone_device_page(page));
@@ -177,8 +206,7 @@ static void kvm_pfn_to_refcounted_page_device_private(struct kunit *test)
 	unlock_page(page);
 	put_page(page);
 
-	memunmap_pages(pgmap);
-	release_mem_region(res->start, resource_size(res));
+	kvm_kunit_del_device_private(pgmap);
 }
 
 /*

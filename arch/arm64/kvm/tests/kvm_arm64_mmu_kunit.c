@@ -10,7 +10,6 @@
  * Included from mmu.c, so that the static function can be tested directly.
  */
 #include <kunit/test.h>
-#include <linux/ioport.h>
 #include <linux/memremap.h>
 
 static void kvm_is_device_pfn_ordinary(struct kunit *test)
@@ -36,52 +35,22 @@ static void kvm_is_device_pfn_no_page(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, kvm_is_device_pfn(pfn));
 }
 
-static void kvm_arm64_kunit_page_free(struct page *page)
-{
-}
-
-static vm_fault_t kvm_arm64_kunit_migrate(struct vm_fault *vmf)
-{
-	return VM_FAULT_SIGBUS;
-}
-
-static const struct dev_pagemap_ops kvm_arm64_kunit_devpriv_ops = {
-	.page_free = kvm_arm64_kunit_page_free,
-	.migrate_to_ram = kvm_arm64_kunit_migrate,
-};
-
 /*
  * ZONE_DEVICE memory that is not DAX keeps being Device memory: a
  * device-private page, which has a struct page but no linear mapping.
  */
 static void kvm_is_device_pfn_device_private(struct kunit *test)
 {
-	struct dev_pagemap *pgmap;
-	struct resource *res;
-	void *addr;
+	struct dev_pagemap *pgmap = kvm_kunit_add_device_private(test);
+	kvm_pfn_t pfn;
 
-	res = request_free_mem_region(&iomem_resource, SZ_2M, "kvm_kunit");
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(res));
-	pgmap = kunit_kzalloc(test, sizeof(*pgmap), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pgmap);
-	pgmap->type = MEMORY_DEVICE_PRIVATE;
-	pgmap->range.start = res->start;
-	pgmap->range.end = res->end;
-	pgmap->nr_range = 1;
-	pgmap->ops = &kvm_arm64_kunit_devpriv_ops;
-	pgmap->owner = test;
-	addr = memremap_pages(pgmap, numa_node_id());
-	if (IS_ERR_OR_NULL(addr)) {
-		release_mem_region(res->start, resource_size(res));
-		KUNIT_FAIL(test, "memremap_pages() failed: %ld", PTR_ERR(addr));
+	if (!pgmap)
 		return;
-	}
 
-	KUNIT_EXPECT_TRUE(test, is_zone_device_page(pfn_to_page(PHYS_PFN(res->start))));
-	KUNIT_EXPECT_TRUE(test, kvm_is_device_pfn(PHYS_PFN(res->start)));
-
-	memunmap_pages(pgmap);
-	release_mem_region(res->start, resource_size(res));
+	pfn = PHYS_PFN(pgmap->range.start);
+	KUNIT_EXPECT_TRUE(test, is_zone_device_page(pfn_to_page(pfn)));
+	KUNIT_EXPECT_TRUE(test, kvm_is_device_pfn(pfn));
+	kvm_kunit_del_device_private(pgmap);
 }
 
 static void kvm_is_device_pfn_check_dax(struct kunit *test,
