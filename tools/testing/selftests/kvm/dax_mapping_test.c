@@ -522,7 +522,8 @@ static void check_not_busy(struct userspace_mem_region *r, uint64_t off)
 	ret = fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			off / huge_size * huge_size, huge_size);
 	alarm(0);
-	TEST_ASSERT(!ret, "Punching out the huge page at +0x%lx: %s (a page left busy, i.e. a leaked reference?)",
+	TEST_ASSERT(!ret,
+		    "Punching out the huge page at +0x%lx: %s (a page left busy, i.e. a leaked reference?)",
 		    off / huge_size * huge_size, strerror(errno));
 }
 
