@@ -535,7 +535,9 @@ static void check_not_busy(struct userspace_mem_region *r, uint64_t off)
  */
 static void test_exec(void)
 {
-	uint64_t off = slot_size / 2 + huge_size / 2 + 3 * PAGE_SIZE;
+	/* In the middle of a huge page, in the middle of the slot. */
+	uint64_t off = slot_size / huge_size / 2 * huge_size + huge_size / 2 +
+		       3 * PAGE_SIZE;
 	struct kvm_vcpu *vcpus[NR_VCPUS];
 	struct kvm_vm *vm = create_vm(vcpus);
 	struct userspace_mem_region *r = dax_region(vm);
