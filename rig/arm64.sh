@@ -62,7 +62,7 @@ initramfs() {
 	for p in $DEBS; do dpkg-deb -x "$A/debs/${p}_"*_arm64.deb "$root"; done
 	rm -rf "$root"/usr/share/{doc,man,locale,lintian,info,bug}
 	mkdir -p "$root"/{proc,sys,dev,tmp,mnt,run,etc,rig,selftests}
-	# Debian arm64 is merged-/usr in places: make /lib point where ld.so is.
+	# The binaries' interpreter, from libc6.
 	[ -e "$root/lib/ld-linux-aarch64.so.1" ] || fail "arm64 initramfs: no ld-linux-aarch64.so.1 in libc6"
 	ln -sf mke2fs "$root/sbin/mkfs.ext4"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
@@ -110,11 +110,9 @@ boot() {
 		sed -u -e 's/^RIG:LOG /  arm64: /' -e 's/^RIG:ERROR /  arm64 ERROR: /' -e 's/^RIG:TAP /  /'
 	qrc=${PIPESTATUS[0]}
 	set -e
-	for s in $(sed -n 's/^RIG:TAP \([^ ]*\) .*/\1/p' "$con" | sort -u); do
-		sed -n "s/^RIG:TAP $s //p" "$con" >"$RESULTS/$s.tap"
-	done
+	split_taps "$con"
 	local bad done_rc
-	bad=$(grep -v '^RIG:' "$con" | grep -n -E 'Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|possible circular locking|blocked for more than|soft lockup|RCU stall|Internal error' | head -5 || true)
+	bad=$(grep -v '^RIG:' "$con" | grep -n -E "$KERNEL_PROBLEMS" | head -5 || true)
 	done_rc=$(sed -n 's/^RIG:DONE rc=//p' "$con" | tail -1)
 	if [ -n "$bad" ] || [ -z "$done_rc" ]; then
 		tail -40 "$con" >&2

@@ -37,16 +37,14 @@ set -e
 secs=$(( $(date +%s) - start ))
 rm -f "$NV"
 # TAP per suite.
-for s in $(sed -n 's/^RIG:TAP \([^ ]*\) .*/\1/p' "$CON" | sort -u); do
-	sed -n "s/^RIG:TAP $s //p" "$CON" >"$RESULTS/$s.tap"
-done
+split_taps "$CON"
 sed -n 's/^RIG:ROW //p' "$CON" >"$RESULTS/$JOB.rows"
 sed -n 's/^RIG:L2ROW //p' "$CON" >"$RESULTS/$JOB.l2rows"
 # The L2 guests' consoles (relayed by L1 as "RIG:L2 NAME line").
 for s in $(sed -n 's/^RIG:L2 \([^ ]*\) .*/\1/p' "$CON" | sort -u); do
 	sed -n "s/^RIG:L2 $s //p" "$CON" >"$RESULTS/$JOB-l2-$s.console"
 done
-bad=$(grep -v '^RIG:' "$CON" | grep -n -E 'Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|kmemleak: [0-9]+ new suspected|possible circular locking|blocked for more than|soft lockup|rcu_sched self-detected|RCU stall|general protection fault' | head -5 || true)
+bad=$(grep -v '^RIG:' "$CON" | grep -n -E "$KERNEL_PROBLEMS" | head -5 || true)
 done_rc=$(sed -n 's/^RIG:DONE rc=//p' "$CON" | tail -1)
 tailshow() { echo "----- last 40 lines of results/$JOB.console -----" >&2; tail -40 "$CON" >&2; }
 if [ -n "$bad" ]; then

@@ -15,6 +15,19 @@ export CCACHE_NOHASHDIR=true
 export KBUILD_BUILD_USER=rig KBUILD_BUILD_HOST=rig
 export KBUILD_BUILD_TIMESTAMP="2024-11-17"
 
+# Kernel problem reports that fail a boot, looked for in a guest's console
+# (outside the rig's own RIG: lines) by boot.sh and arm64.sh.
+KERNEL_PROBLEMS='Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|kmemleak: [0-9]+ new suspected|possible circular locking|blocked for more than|soft lockup|rcu_sched self-detected|RCU stall|general protection fault|Internal error'
+
+# split_taps CONSOLE: each suite's "RIG:TAP <suite> <line>" lines to
+# $RESULTS/<suite>.tap.
+split_taps() {
+	local s
+	for s in $(sed -n 's/^RIG:TAP \([^ ]*\) .*/\1/p' "$1" | sort -u); do
+		sed -n "s/^RIG:TAP $s //p" "$1" >"$RESULTS/$s.tap"
+	done
+}
+
 say()  { printf '[rig %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 fail() { printf '[rig] ERROR: %s\n' "$*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || fail "'$1' not found: run 'make deps' (apt-get installs it)"; }

@@ -80,18 +80,16 @@ cmd_mirror() {
 	say "mirror: $(git -C "$SRC" diff --name-only --diff-filter=A base HEAD | wc -l) added files copied"
 }
 
-# Kbuild targets that compile what commit $2 touches: the object of each .c
-# file, and all of KVM (arch/x86/kvm/, which also builds virt/kvm/) for KVM
-# sources and headers.  tools/ and Documentation/ are handled elsewhere.
-# build_targets TREE COMMIT ARCH: the objects COMMIT touches, for ARCH (x86 or
-# arm64): KVM changes rebuild that arch's KVM, other C files their object.
+# build_targets TREE COMMIT ARCH: Kbuild targets that compile what COMMIT
+# touches, for ARCH (x86 or arm64): the object of each .c file (of that arch
+# under arch/), and all of that arch's KVM (arch/ARCH/kvm/, which also builds
+# virt/kvm/) for KVM sources and headers.  tools/ and Documentation/ are
+# handled elsewhere.
 build_targets() {
 	git -C "$1" diff --name-only "$2~1" "$2" | while read -r f; do
 		case $f in
 		tools/*|Documentation/*) ;;
-		virt/kvm/*|include/linux/kvm*|include/uapi/linux/kvm*)
-			echo "arch/$3/kvm/" ;;
-		arch/$3/kvm/*|arch/$3/include/asm/kvm*)
+		virt/kvm/*|include/linux/kvm*|include/uapi/linux/kvm*|arch/$3/kvm/*|arch/$3/include/asm/kvm*)
 			echo "arch/$3/kvm/" ;;
 		arch/$3/*.c) echo "${f%.c}.o" ;;
 		arch/*) ;;
