@@ -192,10 +192,6 @@ static void run_job(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	case UCALL_ABORT:
 		REPORT_GUEST_ASSERT(uc);
 		break;
-	case UCALL_UNHANDLED:
-		TEST_FAIL("Unexpected guest exception (0x%lx, 0x%lx)",
-			  uc.args[0], uc.args[1]);
-		break;
 	default:
 		TEST_FAIL("Unexpected exit: %s",
 			  exit_reason_str(vcpu->run->exit_reason));
