@@ -8,11 +8,12 @@ JOB=$1
 TMO=${2:-1800}
 need qemu-system-x86_64
 KIMG=$OBJ/arch/x86/boot/bzImage
+INITRD=${INITRD:-$BUILD/initramfs.cpio}	# INITRD=: another one (debugging)
 [ -f "$KIMG" ] || fail "no kernel: run 'make kernel'"
-[ -f "$BUILD/initramfs.cpio" ] || fail "no initramfs: run 'make initramfs'"
+[ -f "$INITRD" ] || fail "no initramfs: run 'make initramfs'"
 mkdir -p "$RESULTS"
 CON=$RESULTS/$JOB.console
-NV=$BUILD/nvdimm.img
+NV=$BUILD/nvdimm-$JOB${VARIANT:+-$VARIANT}.img  # one per job: boots may run side by side
 rm -f "$NV"
 truncate -s 13G "$NV"            # sparse; labels are re-initialised by L1
 say "boot: L1 job '$JOB' under qemu-system-x86_64 -accel tcg -cpu max (timeout ${TMO}s; console in results/$JOB.console)"
@@ -26,7 +27,7 @@ timeout -k 10 "$TMO" qemu-system-x86_64 \
 	-machine q35,nvdimm=on -m 3G,slots=2,maxmem=16G \
 	-object memory-backend-file,id=nv0,share=on,mem-path="$NV",size=13G,align=1G \
 	-device nvdimm,memdev=nv0,label-size=128K \
-	-kernel "$KIMG" -initrd "$BUILD/initramfs.cpio" \
+	-kernel "$KIMG" -initrd "$INITRD" \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic rig.job=$JOB ${KARGS:-}" \
 	-display none -serial stdio -monitor none -no-reboot </dev/null 2>&1 |
 	sed -u 's/\r$//' | tee "$CON" |

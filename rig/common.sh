@@ -4,7 +4,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 SRC=$BUILD/linux                 # git repo: tag "base" = pristine Debian tree
 RIG_ARCH=${RIG_ARCH:-x86_64}      # x86_64 (the L1 rig) or arm64 (the arm64 leg)
-OBJ=$BUILD/obj-$RIG_ARCH         # kernel O= directory
+OBJ=$BUILD/obj-$RIG_ARCH${VARIANT:+-$VARIANT}  # kernel O= directory (VARIANT=debug: its own)
 KST=$BUILD/selftests             # KVM selftests OUTPUT
 RESULTS=${RESULTS:-$TOP/results}
 JOBS=${JOBS:-$(nproc)}

@@ -5,6 +5,9 @@
  *
  *   daxpud map FILE SEED      the whole check sequence below (FILE: 1 GiB)
  *   daxpud verify FILE SEED   the file holds pattern SEED (after a remount)
+ *   daxpud busy FILE 0        a pinned page in a PUD mapping holds off a punch
+ *   daxpud sync FILE SEED     MAP_SYNC PUD faults (writes pattern SEED)
+ *   daxpud truncate FILE SEED truncate to 512 MiB while PUD-mapped (pattern SEED)
  *
  * PUD mappings cannot be read back from /proc (smaps and pagemap walks split
  * PUDs), so the mapping size is observed by its cost: touching every 4 KiB
@@ -36,6 +39,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #define SZ_1G	(1UL << 30)
 #define SZ_2M	(1UL << 21)
@@ -200,6 +204,8 @@ static int do_truncate(const char *path, uint64_t seed)
 {
 	struct sigaction sa = { .sa_handler = on_sigbus };
 	uint64_t *m;
+	size_t bad;
+	long f0;
 	int fd;
 
 	sigaction(SIGBUS, &sa, NULL);
@@ -209,13 +215,106 @@ static int do_truncate(const char *path, uint64_t seed)
 		return 2;
 	}
 	m = map_file(fd);
-	check(bad_pages(m, 0, SZ_1G, seed) == 0, "pattern before truncate", "pattern %" PRIu64, seed);
+	f0 = minflt();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	f0 = minflt() - f0;
+	check(!bad && f0 == 1, "pattern before truncate, mapped with one PUD",
+	      "pattern %" PRIu64 ", %ld fault(s)", seed, f0);
 	check(ftruncate(fd, SZ_1G / 2) == 0, "truncate to 512 MiB while mapped", "%s", strerror(errno));
 	check(sigbus_on(m + (SZ_1G / 2 + SZ_2M) / 8), "SIGBUS beyond EOF", "at 514 MiB");
 	check(!sigbus_on(m + SZ_2M / 8) && bad_pages(m, 0, SZ_1G / 2, seed) == 0,
 	      "data below EOF intact", "pattern %" PRIu64, seed);
 	munmap(m, SZ_1G);
 	close(fd);
+	return failed;
+}
+
+/*
+ * busy: pin one page inside the PUD mapping (vmsplice() into a pipe holds a
+ * page reference until the pipe is read), then punch a hole elsewhere in
+ * the file: the filesystem must wait for the pinned page
+ * (dax_layout_busy_page() finds it through the PUD entry), so a punch with
+ * a 2 s alarm gets EINTR; once the pipe is drained the punch completes.
+ */
+static void on_alarm(int sig) { (void)sig; }
+
+static int do_busy(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	static char drain[PG];
+	uint64_t *m, sum = 0;
+	struct iovec iov;
+	int fd, p[2], r;
+	long f0;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0 || pipe(p)) {
+		perror("daxpud: open/pipe");
+		return 2;
+	}
+	m = map_file(fd);
+	f0 = minflt();
+	for (size_t off = 0; off < SZ_1G; off += PG)
+		sum += ((volatile uint64_t *)m)[off / 8];
+	f0 = minflt() - f0;
+	check(f0 == 1, "mapped with one PUD", "%ld fault(s) reading 1 GiB", f0);
+	iov = (struct iovec){ .iov_base = (char *)m + 300 * SZ_2M + 5 * PG, .iov_len = PG };
+	check(vmsplice(p[1], &iov, 1, 0) == PG, "vmsplice pins a page at +600 MiB", "%s", strerror(errno));
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	alarm(2);
+	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
+	alarm(0);
+	check(r && errno == EINTR, "punch waits for the pinned page", "%s after 2 s",
+	      r ? strerror(errno) : "completed");
+	check(read(p[0], drain, PG) == PG && !memcmp(drain, (char *)m + 300 * SZ_2M + 5 * PG, PG),
+	      "pipe drained, page unpinned", "4 KiB read back");
+	alarm(10);
+	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
+	alarm(0);
+	check(!r, "punch completes once the page is unpinned", "%s", r ? strerror(errno) : "Success");
+	munmap(m, SZ_1G);
+	(void)seed;
+	(void)sum;
+	close(fd);
+	return failed;
+}
+
+/*
+ * sync: MAP_SYNC mapping after an extending ftruncate (inode metadata not
+ * yet on media, so a write fault takes the synchronous path: flush, then
+ * insert a writable PUD); one read fault, at most two write faults, and the
+ * data reaches the file without msync.
+ */
+static int do_sync(const char *path, uint64_t seed)
+{
+	long f0, rd, wr;
+	uint64_t *m;
+	size_t bad;
+	int fd;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		perror("daxpud: open");
+		return 2;
+	}
+	check(ftruncate(fd, SZ_1G + PG) == 0, "extend the file by 4 KiB", "%s", strerror(errno));
+	m = mmap(NULL, SZ_1G, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
+	check(m != MAP_FAILED && !((uintptr_t)m & (SZ_1G - 1)), "MAP_SYNC mapping, 1G aligned", "%p", (void *)m);
+	if (m == MAP_FAILED)
+		return failed;
+	f0 = minflt();
+	(void)*(volatile uint64_t *)&m[SZ_2M / 8];
+	rd = minflt() - f0;
+	f0 = minflt();
+	fill(m, SZ_1G, seed);
+	wr = minflt() - f0;
+	check(rd == 1 && wr >= 1 && wr <= 2, "MAP_SYNC faults", "read %ld, write %ld for 1 GiB", rd, wr);
+	bad = bad_pread(fd, SZ_1G, seed);
+	check(bad == 0, "pattern via pread without msync", "%zu bad pages", bad);
+	check(ftruncate(fd, SZ_1G) == 0, "back to 1 GiB", "%s", strerror(errno));
+	munmap(m, SZ_1G);
+	close(fd);
+	printf("sync_read_faults=%ld sync_write_faults=%ld\n", rd, wr);
 	return failed;
 }
 
@@ -239,7 +338,7 @@ int main(int argc, char **argv)
 	uint64_t seed;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: daxpud map|verify|truncate FILE SEED\n");
+		fprintf(stderr, "usage: daxpud map|verify|busy|sync|truncate FILE SEED\n");
 		return 2;
 	}
 	seed = strtoull(argv[3], NULL, 0);
@@ -247,6 +346,10 @@ int main(int argc, char **argv)
 		return do_map(argv[2], seed);
 	if (!strcmp(argv[1], "verify"))
 		return do_verify(argv[2], seed);
+	if (!strcmp(argv[1], "busy"))
+		return do_busy(argv[2], seed);
+	if (!strcmp(argv[1], "sync"))
+		return do_sync(argv[2], seed);
 	if (!strcmp(argv[1], "truncate"))
 		return do_truncate(argv[2], seed);
 	return 2;

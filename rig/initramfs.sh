@@ -46,6 +46,7 @@ cp "$OBJ/arch/x86/boot/bzImage" "$ROOT/rig/l2/bzImage"
 cp "$BUILD/l2pat" "$BUILD/l2root/init"
 cp "$BUILD/l2pat" "$ROOT/rig/l2pat"
 cp "$BUILD/daxpud" "$ROOT/rig/daxpud"
+cp "$BUILD/daxrel" "$ROOT/rig/daxrel"
 (cd "$BUILD/l2root" && echo init | cpio -o -H newc --quiet >"$ROOT/rig/l2/initramfs.cpio")
 # Selftests: executables only, keeping their x86_64/ sub-folder, stripped.
 (cd "$KST" && find . -type f -perm -u+x ! -name '*.o' ! -name '*.d' -print0 |

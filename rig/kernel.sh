@@ -5,7 +5,7 @@
 . "$(dirname "$0")/common.sh"
 need gcc; need ccache; need flex; need bison
 FRAGS="$TOP/config/$RIG_ARCH.config"
-BASECFG=defconfig TARGETS="bzImage modules" LOG=$BUILD/kernel.log
+BASECFG=defconfig TARGETS="bzImage modules" LOG=$BUILD/kernel${VARIANT:+-$VARIANT}.log
 KARCH=x86 CROSS=
 if [ "$RIG_ARCH" = arm64 ]; then
 	need aarch64-linux-gnu-gcc

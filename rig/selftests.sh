@@ -1,5 +1,6 @@
 #!/bin/bash
-# Build the KVM selftests (static) from the same tree, and the rig's daxvm.
+# Build the KVM selftests (static) from the same tree, and the rig's own
+# programs (daxvm, l2pat, daxpud, daxrel).
 . "$(dirname "$0")/common.sh"
 [ -d "$OBJ/usr/include/linux" ] || fail "no kernel headers: run 'make kernel' first"
 say "selftests: building KVM selftests statically from build/linux"
@@ -14,5 +15,7 @@ gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BUILD/daxvm" "$TO
 	fail "daxvm build failed"
 gcc -static -O2 -Wall -Werror -o "$BUILD/l2pat" "$TOP/rig/l2pat.c" || fail "l2pat build failed"
 gcc -static -O2 -Wall -Werror -o "$BUILD/daxpud" "$TOP/rig/daxpud.c" || fail "daxpud build failed"
+gcc -static -O2 -Wall -Werror -pthread -isystem "$OBJ/usr/include" -o "$BUILD/daxrel" "$TOP/rig/daxrel.c" ||
+	fail "daxrel build failed"
 n=$(find "$KST" -type f -perm -u+x ! -name '*.o' ! -name '*.sh' | wc -l)
 say "selftests: $n binaries in $(( $(date +%s) - start ))s"

@@ -43,6 +43,32 @@ mkfs_xfs_aligned()  { mkfs.xfs -q -f -m reflink=0 -d su=2m,sw=1 "$1"; }
 # 1G: stripe unit 1G, two 2G allocation groups (xfs needs at least two and
 # an extent size hint of at most half an AG), and a 1G extent-size hint.
 mkfs_xfs_1g()       { mkfs.xfs -q -f -m reflink=0 -d agcount=2,su=1g,sw=1 "$1"; }
+# ext4 has no extent-size hint, but it allocates large files from a cursor
+# that starts at the first free block when the filesystem is mounted and
+# moves on with each allocation.  Keep all group metadata at the start
+# (one flex group of 32 groups, no backup superblocks or reserved GDT
+# blocks) and the journal at 3G; then, right after mount, a pad file that
+# ends at 1G (ext4_pad_1g) makes the next 1 GiB file lie at 1G-2G.
+mkfs_ext4_1g()      { mkfs.ext4 -q -F -b 4096 -G 32 -J location=3G -O ^resize_inode,sparse_super2 -E num_backup_sb=0 "$1"; }
+# ext4_pad_1g DIR: DIR/pad, from where allocation starts after a mount up
+# to 1 GiB.  Where that is depends on the allocator's request sizes, so
+# allocate, look where the pad ends (filefrag), and redo it that much
+# shorter after a remount (which resets the cursor): it converges in one
+# or two steps.
+ext4_pad_1g() {
+	dev=$(awk -v d="$1" '$2 == d { print $1 }' /proc/mounts)
+	size=262144
+	for try in 1 2 3 4; do
+		umount "$1" && mount -t ext4 -o dax "$dev" "$1" || die "ext4_pad_1g: remount of $1 failed"
+		fallocate -l $((size * 4096)) "$1/pad" || die "fallocate $1/pad failed"
+		end=$(filefrag -v -b4096 "$1/pad" | awk '/^ *[0-9]+:/ { gsub(/[:.]+/, " "); e = $5 + 1 } END { print e }')
+		[ "$end" = 262144 ] && return 0
+		rm -f "$1/pad"
+		size=$((size - end + 262144))
+		[ "$size" -gt 0 ] || break
+	done
+	die "ext4_pad_1g: the pad ends at block $end, not at 1 GiB (262144)"
+}
 
 # mount_dax DEV DIR TYPE; for xfs also set the 2M extent-size hint on DIR.
 mount_dax() {
@@ -53,20 +79,75 @@ mount_dax() {
 	return 0
 }
 
-# aligned2m FILE [BLOCKS]: number of 2M (or BLOCKS x 4K) chunks of FILE that
-# lie in one extent, aligned (what a DAX fault can map with one PMD/PUD, so
-# what KVM can map with a 2M/1G leaf: DAX faults take one extent per
-# iomap lookup), and the total.
+# aligned2m FILE [BLOCKS [merge]]: number of 2M (or BLOCKS x 4K) chunks of
+# FILE that lie in one extent, aligned (what a DAX fault can map with one
+# PMD/PUD, so what KVM can map with a 2M/1G leaf: DAX faults take one
+# iomap lookup), and the total.  "merge": written extents that follow each
+# other on the device count as one (ext4 returns them as one iomap to DAX
+# faults; its extents hold at most 128 MiB).
 aligned2m() {
-	filefrag -v -b4096 "$1" | awk -v C="${2:-512}" '
-		/^ *[0-9]+:/ { gsub(/[:.]+/, " ");
-			l = $2; p = $4; n = $6;
-			if ((l - p) % C == 0) {
+	filefrag -v -b4096 "$1" | awk -v C="${2:-512}" -v M="${3:-}" '
+		function count(l, p, n) {
+			if (n && (l - p) % C == 0) {
 				s = int((l + C - 1) / C) * C;
 				while (s + C <= l + n) { c++; s += C }
 			}
+		}
+		/^ *[0-9]+:/ { u = /unwritten/; gsub(/[:.]+/, " ");
+			l = $2; p = $4; n = $6;
+			if (M == "merge" && !u && !pu && pn && l == pl + pn && p == pp + pn) {
+				pn += n
+			} else {
+				count(pl, pp, pn); pl = l; pp = p; pn = n; pu = u
+			}
 			tot = l + n }
-		END { printf "%d/%d\n", c, int(tot / C) }'
+		END { count(pl, pp, pn); printf "%d/%d\n", c, int(tot / C) }'
+}
+
+# mkfs1g FS: make and mount FS (xfs or ext4) on $PMEM_1G with the 1G
+# recipe, at /mnt/<FS>1g (ext4: with the pad).
+mkfs1g() {
+	umount /mnt/xfs1g /mnt/ext41g 2>/dev/null
+	mkfs_$1_1g "$PMEM_1G" >/dev/null 2>&1 || die "mkfs.$1 (1G recipe) on $PMEM_1G failed"
+	if [ $1 = xfs ]; then
+		mount_dax "$PMEM_1G" /mnt/xfs1g xfs 1g
+	else
+		mount_dax "$PMEM_1G" /mnt/ext41g ext4
+		ext4_pad_1g /mnt/ext41g
+	fi
+}
+
+# fresh1g FS FILE: FILE (in /mnt/<FS>1g) anew, 1 GiB, 1G-aligned, written.
+# A file whose hole was punched and refilled is no longer one contiguous
+# extent, so every PUD check starts from a fresh file; ext4 remounts first
+# (its allocation cursor then starts after the pad again).
+fresh1g() {
+	rm -f "$2"
+	if [ $1 = ext4 ]; then
+		umount /mnt/ext41g && mount -t ext4 -o dax "$PMEM_1G" /mnt/ext41g || die "remount /mnt/ext41g failed"
+	fi
+	fallocate -l 1G "$2" || die "fallocate -l 1G $2 failed"
+	# Written blocks, not unwritten ones: a write fault on an unwritten
+	# extent is converted in pieces and maps 2M (measured: 512 2M leaves
+	# for a fallocated file, 1 1G leaf for a written one).
+	dd if=/dev/zero of="$2" bs=2M count=512 conv=notrunc 2>/dev/null || die "writing $2 failed"
+}
+
+# pud_checks FS: the fsdax PUD integrity checks (rig/daxpud.c) on a 1 GiB
+# file of /mnt/<FS>1g; each check is one call of the caller's
+# "pud_step NAME CMD...".
+pud_checks() {
+	f=/mnt/${1}1g/pud.img
+	seed=$(( $(date +%s) % 100000 + 7 ))
+	fresh1g $1 $f
+	pud_step "$1-1g: PUD faults, mkwrite, msync write-protect, punch" /rig/daxpud map $f $seed
+	umount /mnt/${1}1g && mount -t $1 -o dax "$PMEM_1G" /mnt/${1}1g || die "remount /mnt/${1}1g failed"
+	pud_step "$1-1g: pattern after umount/mount" /rig/daxpud verify $f $seed
+	fresh1g $1 $f
+	pud_step "$1-1g: MAP_SYNC PUD faults" /rig/daxpud sync $f $((seed + 1))
+	pud_step "$1-1g: truncate while PUD-mapped" /rig/daxpud truncate $f $((seed + 1))
+	fresh1g $1 $f
+	pud_step "$1-1g: a pinned page in a PUD mapping holds off a punch" /rig/daxpud busy $f 0
 }
 
 # Prepare the backings measured by "make run" and checked by "make test".
@@ -86,18 +167,11 @@ backing() {
 		mkfs_xfs_aligned "$PMEM_XFS" >/dev/null 2>&1 || die "mkfs.xfs on $PMEM_XFS failed"
 		mount_dax "$PMEM_XFS" /mnt/xfs xfs
 		f=/mnt/xfs/guest.img ;;
-	xfs-1g)
-		umount /mnt/xfs1g 2>/dev/null
-		mkfs_xfs_1g "$PMEM_1G" >/dev/null 2>&1 || die "mkfs.xfs (1G recipe) on $PMEM_1G failed"
-		mount_dax "$PMEM_1G" /mnt/xfs1g xfs 1g
-		f=/mnt/xfs1g/guest.img
-		fallocate -l "${GUEST_MIB}M" "$f" || die "fallocate -l ${GUEST_MIB}M $f failed"
-		# Written blocks, not unwritten ones: a write fault on an unwritten
-		# extent is converted in pieces and maps 2M (measured: 512 2M leaves
-		# for a fallocated file, 1 1G leaf for a written one).
-		dd if=/dev/zero of="$f" bs=2M count=$((GUEST_MIB / 2)) conv=notrunc 2>/dev/null ||
-			die "writing $f failed"
-		echo "$f 1g=$(aligned2m "$f" 262144 | cut -d/ -f1)"
+	xfs-1g|ext4-1g)
+		mkfs1g ${1%-1g}
+		f=/mnt/${1%-1g}1g/guest.img
+		fresh1g ${1%-1g} "$f"
+		echo "$f 1g=$(aligned2m "$f" 262144 merge | cut -d/ -f1)"
 		return ;;
 	devdax)
 		echo "$DEVDAX 1g=$((GUEST_MIB / 1024))"
@@ -107,7 +181,7 @@ backing() {
 	fallocate -l "${GUEST_MIB}M" "$f" || die "fallocate -l ${GUEST_MIB}M $f failed"
 	echo "$f 2m=$(aligned2m "$f" | cut -d/ -f1)"
 }
-BACKINGS="ext4-default ext4-aligned xfs-aligned xfs-1g devdax"
+BACKINGS="ext4-default ext4-aligned xfs-aligned xfs-1g ext4-1g devdax"
 
 # field KEY LINE: value of KEY=... in a daxvm output line.
 field() { echo "$2" | sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p"; }

@@ -48,37 +48,27 @@ want dax-e2e && for b in $BACKINGS; do
 	[ -f "$path" ] && rm -f "$path"
 done
 
-# --- fsdax-pud: 1G (PUD) faults on a 1G-aligned fsdax file, and the data
-# integrity paths for PUD mappings (rig/daxpud.c) -------------------------
+# --- fsdax-pud: the fsdax PUD integrity checks (pud_checks in lib.sh) on a
+# 1G-aligned file on xfs and on ext4 -------------------------------------
 if want fsdax-pud; then
-	tap fsdax-pud "1..3"
-	set -- $(backing xfs-1g)
-	f=$1 n1g=${2#*=}
-	seed=$(( $(date +%s) % 100000 + 7 ))
-	log "fsdax-pud: $f has $n1g 1G-aligned extent(s): $(filefrag -v -b4096 "$f" | awk '/^ *[0-9]+:/' | head -3 | tr -s ' ' | tr '\n' ';')"
-	if [ ! -f "$f" ] || [ "${n1g:-0}" -lt 1 ]; then
-		out="FAIL: no 1 GiB file with a 1G-aligned extent on $PMEM_1G (recipe: mkfs_xfs_1g in lib.sh)"
-		tap fsdax-pud "not ok 1 - xfs-1g: $out"; rc=1
-	elif out=$(/rig/daxpud map "$f" $seed 2>&1); then
-		tap fsdax-pud "ok 1 - xfs-1g: one PUD fault per GiB, write-protected by msync, punch hole: $(echo "$out" | tail -1)"
-	else
-		tap fsdax-pud "not ok 1 - xfs-1g: $(echo "$out" | grep FAIL | tr '\n' ';')"; rc=1
-	fi
-	echo "$out" | sed 's/^/RIG:LOG   | /'
-	if ! { umount /mnt/xfs1g && mount -t xfs -o dax "$PMEM_1G" /mnt/xfs1g; }; then
-		tap fsdax-pud "not ok 2 - xfs-1g: umount/mount of /mnt/xfs1g failed"; rc=1
-	elif out=$(/rig/daxpud verify "$f" $seed 2>&1); then
-		tap fsdax-pud "ok 2 - xfs-1g: pattern intact after umount/mount"
-	else
-		tap fsdax-pud "not ok 2 - xfs-1g: $(echo "$out" | grep FAIL | tr '\n' ';')"; rc=1
-	fi
-	if out=$(/rig/daxpud truncate "$f" $seed 2>&1); then
-		tap fsdax-pud "ok 3 - xfs-1g: truncate while PUD-mapped: SIGBUS beyond EOF, data below intact"
-	else
-		tap fsdax-pud "not ok 3 - xfs-1g: $(echo "$out" | grep FAIL | tr '\n' ';')"; rc=1
-	fi
-	echo "$out" | sed 's/^/RIG:LOG   | /'
-	rm -f "$f"
+	tap fsdax-pud "1..10"
+	n=0
+	pud_step() {
+		name=$1; shift
+		n=$((n + 1))
+		if out=$("$@" 2>&1); then
+			tap fsdax-pud "ok $n - $name: $(echo "$out" | tail -1)"
+		else
+			tap fsdax-pud "not ok $n - $name: $(echo "$out" | grep FAIL | tr '\n' ';')"; rc=1
+		fi
+		echo "$out" | sed 's/^/RIG:LOG   | /'
+	}
+	for fs in xfs ext4; do
+		mkfs1g $fs
+		pud_checks $fs
+		log "fsdax-pud: $fs: $(filefrag -v -b4096 /mnt/${fs}1g/pud.img | awk '/^ *[0-9]+:/' | head -2 | tr -s ' ' | tr '\n' ';')"
+		rm -f /mnt/${fs}1g/pud.img
+	done
 fi
 
 # --- l2-guest: Debian's QEMU boots a real L2 Linux on each backing --------
