@@ -8,6 +8,7 @@
 . /rig/lib.sh
 check_kvm
 rc=0 n=0
+log "reliability: kernel checkers: $(dmesg | grep -o -m1 'KernelAddressSanitizer initialized.*' || echo 'no KASAN');$(dmesg | grep -o -m1 'kmemleak: Kernel memory leak detector initialized.*' || echo ' no kmemleak'); lockdep: $(grep -c . /proc/lockdep_stats 2>/dev/null || echo none) stats lines"
 # rig.rel_secs=N: seconds per disturbing case (default 6; load runs 3N).
 T=$(sed -n 's/.*rig\.rel_secs=\([0-9]*\).*/\1/p' /proc/cmdline)
 T=${T:-6}
