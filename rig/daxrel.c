@@ -76,6 +76,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#define VMM_DIE_PREFIX "daxrel: FAIL "
+#include "vmm.h"
+
 #define SZ_4K		0x1000UL
 #define SZ_2M		0x200000UL
 #define SZ_1G		0x40000000UL
@@ -125,21 +128,6 @@ static pthread_cond_t cv_main = PTHREAD_COND_INITIALIZER;
 static bool pause_req, quiet;
 static int failed;
 
-static void die(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	fprintf(stderr, "daxrel: FAIL ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fprintf(stderr, "\n");
-	exit(1);
-}
-
 static void check(bool ok, const char *fmt, ...)
 {
 	va_list ap;
@@ -153,23 +141,6 @@ static void check(bool ok, const char *fmt, ...)
 	failed |= !ok;
 }
 
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	uint64_t v = strtoull(s, &end, 0);
-
-	switch (*end) {
-	case 'G': case 'g': v <<= 10; /* fallthrough */
-	case 'M': case 'm': v <<= 10; /* fallthrough */
-	case 'K': case 'k': v <<= 10; end++; break;
-	}
-	if (*end) {
-		errno = 0;
-		die("bad size '%s'", s);
-	}
-	return v;
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -178,43 +149,13 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static long long vm_stat(const char *name)
-{
-	struct kvm_stats_header hdr;
-	long long ret = -1;
-	size_t dsz;
-	char *descs;
-	uint32_t i;
-
-	if (pread(g.stats, &hdr, sizeof(hdr), 0) != sizeof(hdr))
-		die("read stats header");
-	dsz = sizeof(struct kvm_stats_desc) + hdr.name_size;
-	descs = calloc(hdr.num_desc, dsz);
-	if (!descs || pread(g.stats, descs, hdr.num_desc * dsz, hdr.desc_offset) !=
-	    (ssize_t)(hdr.num_desc * dsz))
-		die("read stats descriptors");
-	for (i = 0; i < hdr.num_desc; i++) {
-		struct kvm_stats_desc *d = (void *)(descs + i * dsz);
-		uint64_t val;
-
-		if (strcmp(d->name, name))
-			continue;
-		if (pread(g.stats, &val, sizeof(val), hdr.data_offset + d->offset) !=
-		    sizeof(val))
-			die("read stat %s", name);
-		ret = val;
-		break;
-	}
-	free(descs);
-	return ret;
-}
-
 struct leaves { long long l4k, l2m, l1g; };
 
 static struct leaves leaves(void)
 {
-	return (struct leaves){ vm_stat("pages_4k"), vm_stat("pages_2m"),
-				vm_stat("pages_1g") };
+	return (struct leaves){ vm_stat(g.stats, "pages_4k"),
+				vm_stat(g.stats, "pages_2m"),
+				vm_stat(g.stats, "pages_1g") };
 }
 
 static bool no_leaves(struct leaves l)
@@ -270,23 +211,9 @@ static void open_backing(const char *path)
 static void vcpu_regs(struct vcpu *v, uint32_t passes)
 {
 	uint64_t share = g.size / g.nvcpu;
-	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	if (ioctl(v->fd, KVM_GET_SREGS, &sregs))
-		die("KVM_GET_SREGS");
-	sregs.cr0 = 0x11;	/* PE | ET, paging off */
-	sregs.cs = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = 8, .type = 11,
-		.present = 1, .db = 1, .s = 1, .g = 1,
-	};
-	sregs.ds = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = 16, .type = 3,
-		.present = 1, .db = 1, .s = 1, .g = 1,
-	};
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
-		die("KVM_SET_SREGS");
+	set_flat_pm32(v->fd);
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = CODE_GPA;
 	regs.rflags = 2;
@@ -922,6 +849,14 @@ int main(int argc, char **argv)
 	cs = argv[optind];
 	path = argv[optind + 1];
 	errno = 0;
+	{
+		char word[32];
+
+		snprintf(word, sizeof(word), " %s ", cs);
+		if (!strstr(" load punch dontneed munmap truncate memslot hwpoison unbind cycles write verify ",
+			    word) || strchr(cs, ' '))
+			usage();
+	}
 	if (nvcpu < 1 || nvcpu > MAX_VCPUS || !g.size || g.size % (SZ_2M * nvcpu) ||
 	    g.size > 2 * SZ_1G)
 		die("need 1..%d vCPUs and a slot of at most 2G in 2M units per vCPU", MAX_VCPUS);

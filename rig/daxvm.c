@@ -32,41 +32,12 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#define VMM_DIE_PREFIX "daxvm: "
+#include "vmm.h"
+
 #define SZ_4K	0x1000ULL
 #define SZ_1G	0x40000000ULL
 #define CODE_GPA 0x1000ULL
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	int err = errno;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "daxvm: ");
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fprintf(stderr, "\n");
-	exit(1);
-}
-
-static unsigned long long parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-
-	switch (*end) {
-	case 'G': case 'g': v <<= 10; /* fallthrough */
-	case 'M': case 'm': v <<= 10; /* fallthrough */
-	case 'K': case 'k': v <<= 10; end++; break;
-	}
-	if (*end) {
-		errno = 0;
-		die("bad size '%s'", s);
-	}
-	return v;
-}
 
 static double now_ms(void)
 {
@@ -74,41 +45,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Read the VM's binary stats and return the value of stat @name, or -1. */
-static long long vm_stat(int stats_fd, const char *name)
-{
-	struct kvm_stats_header hdr;
-	struct kvm_stats_desc *desc;
-	size_t dsz;
-	long long ret = -1;
-	char *descs;
-	uint32_t i;
-
-	if (pread(stats_fd, &hdr, sizeof(hdr), 0) != sizeof(hdr))
-		die("read stats header");
-	dsz = sizeof(*desc) + hdr.name_size;
-	descs = calloc(hdr.num_desc, dsz);
-	if (!descs)
-		die("calloc");
-	if (pread(stats_fd, descs, hdr.num_desc * dsz, hdr.desc_offset) !=
-	    (ssize_t)(hdr.num_desc * dsz))
-		die("read stats descriptors");
-	for (i = 0; i < hdr.num_desc; i++) {
-		uint64_t val;
-
-		desc = (struct kvm_stats_desc *)(descs + i * dsz);
-		if (strcmp(desc->name, name))
-			continue;
-		if (pread(stats_fd, &val, sizeof(val),
-			  hdr.data_offset + desc->offset) != sizeof(val))
-			die("read stat %s", name);
-		ret = val;
-		break;
-	}
-	free(descs);
-	return ret;
 }
 
 static void usage(void)
@@ -142,7 +78,6 @@ int main(int argc, char **argv)
 	int kvm, vm, vcpu, fd, stats_fd, opt;
 	const char *label = NULL, *path;
 	unsigned long long i, bad = 0;
-	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	struct kvm_run *run;
 	uint8_t *lowmem, *mem;
@@ -224,20 +159,7 @@ int main(int argc, char **argv)
 	if (run == MAP_FAILED)
 		die("mmap kvm_run");
 
-	if (ioctl(vcpu, KVM_GET_SREGS, &sregs))
-		die("KVM_GET_SREGS");
-	sregs.cr0 = 0x11;	/* PE | ET, paging off */
-	sregs.cs = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = 8, .type = 11,
-		.present = 1, .db = 1, .s = 1, .g = 1,
-	};
-	sregs.ds = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = 16, .type = 3,
-		.present = 1, .db = 1, .s = 1, .g = 1,
-	};
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-	if (ioctl(vcpu, KVM_SET_SREGS, &sregs))
-		die("KVM_SET_SREGS");
+	set_flat_pm32(vcpu);
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = CODE_GPA;
 	regs.rflags = 2;
