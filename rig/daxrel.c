@@ -58,9 +58,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <pthread.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -110,7 +108,7 @@ struct vcpu {
 	uint32_t pass;		/* passes completed */
 	uint32_t final;		/* the clean pass, once done */
 	unsigned long efaults, mmio;
-	bool parked, faulted, done;
+	bool parked, faulted;
 };
 
 static struct {
@@ -208,7 +206,7 @@ static void open_backing(const char *path)
 	map_slot_range(0, g.size);
 }
 
-static void vcpu_regs(struct vcpu *v, uint32_t passes)
+static void vcpu_regs(struct vcpu *v)
 {
 	uint64_t share = g.size / g.nvcpu;
 	struct kvm_regs regs;
@@ -220,7 +218,6 @@ static void vcpu_regs(struct vcpu *v, uint32_t passes)
 	regs.rbp = SLOT_GPA + v->id * share;
 	regs.rdi = share / SZ_4K;
 	regs.rdx = g.seed;
-	regs.rbx = passes;
 	if (ioctl(v->fd, KVM_SET_REGS, &regs))
 		die("KVM_SET_REGS");
 }
@@ -263,7 +260,7 @@ static void create_vm(int nvcpu)
 			      v->fd, 0);
 		if (v->run == MAP_FAILED)
 			die("mmap kvm_run");
-		vcpu_regs(v, 0);
+		vcpu_regs(v);
 	}
 }
 
@@ -339,11 +336,7 @@ static void *vcpu_thread(void *arg)
 			continue;
 		}
 		if (clean) {
-			pthread_mutex_lock(&lock);
-			v->final = v->pass;
-			v->done = true;
-			pthread_cond_broadcast(&cv_main);
-			pthread_mutex_unlock(&lock);
+			v->final = v->pass;	/* read after pthread_join() */
 			return NULL;
 		}
 		if (__atomic_load_n(&pause_req, __ATOMIC_ACQUIRE))
@@ -507,6 +500,17 @@ static void check_idle(const char *when)
 
 /* ---- load ---------------------------------------------------------------- */
 
+/* @v[i]: the pass number the guest last wrote into page i. */
+static void read_passes(uint32_t *v)
+{
+	uint64_t i;
+
+	for (i = 0; i < g.size / SZ_4K; i++)
+		v[i] = *(volatile uint32_t *)(g.mem + i * SZ_4K + 4);
+}
+
+#define SWAP(a, b) do { __typeof__(a) t_ = (a); (a) = (b); (b) = t_; } while (0)
+
 static void case_load(double secs)
 {
 	uint64_t pages = g.size / SZ_4K, words = (pages + 63) / 64, i;
@@ -526,28 +530,27 @@ static void case_load(double secs)
 		int k;
 
 		phases++;
-		/* Phase A: dirty logging, 6 collections 300 ms apart. */
+		/*
+		 * Phase A: dirty logging, 6 collections 300 ms apart.  v_cur is
+		 * read right after logging is on and after each collection;
+		 * the check needs two collections and three reads.
+		 */
 		set_slot(SLOT_GPA, g.size, KVM_MEM_LOG_DIRTY_PAGES);
-		for (i = 0; i < pages; i++)
-			v_prev[i] = *(volatile uint32_t *)(g.mem + i * SZ_4K + 4);
+		read_passes(v_cur);
 		for (k = 1; k <= 6; k++) {
 			usleep(300000);
-			memcpy(b_prev, b_cur, words * 8);
+			SWAP(b_prev, b_cur);
 			memset(b_cur, 0, words * 8);
 			dl.dirty_bitmap = b_cur;
 			if (ioctl(g.vm, KVM_GET_DIRTY_LOG, &dl))
 				die("KVM_GET_DIRTY_LOG");
-			memcpy(v_prev2, v_prev, pages * 4);
-			memcpy(v_prev, v_cur, pages * 4);
-			for (i = 0; i < pages; i++)
-				v_cur[i] = *(volatile uint32_t *)(g.mem + i * SZ_4K + 4);
+			SWAP(v_prev2, v_prev);
+			SWAP(v_prev, v_cur);
+			read_passes(v_cur);
 			for (i = 0; i < pages; i++)
 				logged += !!(b_cur[i / 64] & (1ULL << (i % 64)));
-			if (k == 1) {
-				/* v_prev: read right after enabling logging. */
-				memcpy(v_prev, v_prev2, pages * 4);
+			if (k == 1)
 				continue;
-			}
 			/*
 			 * A page that changed between the reads before and
 			 * after the previous collection was written after
@@ -591,7 +594,11 @@ static void case_load(double secs)
 	check(split == phases && rehuge == phases,
 	      "load: %lu phases: huge leaves split under dirty logging in %lu, back after it in %lu; %lu ranges %s",
 	      phases, split, rehuge, disturbed, g.regular ? "punched" : "MADV_DONTNEED'd");
-	/* Not freed: the arrays live until exit. */
+	free(b_prev);
+	free(b_cur);
+	free(v_prev2);
+	free(v_prev);
+	free(v_cur);
 }
 
 /* ---- cases with a running guest ---------------------------------------- */
@@ -666,7 +673,7 @@ static void case_disturb(const char *cs, double secs)
 		      l.l4k, l.l2m, l.l1g);
 		if (ftruncate(g.fd, g.size))
 			die("ftruncate");
-	} else if (!strcmp(cs, "memslot")) {
+	} else {	/* memslot: main() let no other case name through */
 		for (; now() < end; n++) {
 			if (n % 2) {
 				set_slot(SLOT_GPA, 0, 0);	/* delete */
@@ -687,9 +694,6 @@ static void case_disturb(const char *cs, double secs)
 			mmio += g.v[i].mmio;
 		check(true, "memslot: %lu deletes/moves while the vCPUs ran (MMIO exits meanwhile: %lu)",
 		      n, mmio);
-	} else {
-		errno = 0;
-		die("unknown case %s", cs);
 	}
 }
 
@@ -903,11 +907,8 @@ int main(int argc, char **argv)
 		case_unbind(dev);
 	else
 		case_disturb(cs, secs);
-	if (!strcmp(cs, "unbind")) {
-		/* The device is gone: nothing to run; the caller rebinds and verifies. */
-		quiet = true;
-		goto out;
-	}
+	if (!strcmp(cs, "unbind"))
+		goto out;	/* the device is gone; the caller rebinds and verifies */
 	finish();
 	verify_slot(cs);
 	destroy_vm();

@@ -5,10 +5,10 @@
 # aligned; then the KUnit suites and the DAX selftests.
 . /rig/lib.sh
 rc=0
-ST_TIMEOUT=$(sed -n 's/.*rig\.st_timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
+ST_TIMEOUT=$(karg st_timeout)
 ST_TIMEOUT=${ST_TIMEOUT:-300}
 # rig.dax_case=CASE runs only that dax_mapping_test case (e.g. exec).
-DAX_CASE=$(sed -n 's/.*rig\.dax_case=\([^ ]*\).*/\1/p' /proc/cmdline)
+DAX_CASE=$(karg dax_case)
 
 [ -c /dev/kvm ] || die "no /dev/kvm in the arm64 L1: QEMU needs -M virt,virtualization=on and the kernel CONFIG_KVM=y"
 log "$(dmesg | grep -m1 -o 'kvm \[[0-9]*\]: .*mode initialized.*' || echo 'KVM mode: unknown')"

@@ -16,7 +16,7 @@ L2_TRIES=5
 # userspace stalled more often under nested TCG (850 MiB: 0 of 5 tries).
 L2_MIB=512
 # rig.l2args=a,b on L1's command line adds "a b" to L2's (e.g. l2.max_mib=64).
-L2_ARGS=$(sed -n 's/.*rig\.l2args=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+L2_ARGS=$(karg l2args | tr , ' ')
 # l2_try: one boot of the L2 guest; returns 1 when it did not get to READY
 # with KVM's stats read.  Nothing of an earlier try carries over.
 l2_try() {

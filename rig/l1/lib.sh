@@ -6,18 +6,48 @@ json() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",]*\)\"\{0,1\}.*/\1/p" | head -1; }
 # TAP for suite $1 goes to the console as "RIG:TAP <suite> <line>".
 tap()  { suite=$1; shift; echo "RIG:TAP $suite $*"; }
 
+# karg NAME: the value of rig.NAME= on the kernel command line, if given.
+karg() { sed -n "s/.*rig\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+
+# want SUITE: rig.only=SUITE[,SUITE...] is not given, or names SUITE.
+ONLY=$(karg only)
+want() { [ -z "$ONLY" ] || echo ",$ONLY," | grep -q ",$1,"; }
+
+# step SUITE NAME CMD...: run CMD, its output to the log, and one TAP line
+# for SUITE numbered by the caller's $n: ok with CMD's last output line, or
+# not ok with its FAIL lines (and rc=1).
+step() {
+	suite=$1 name=$2; shift 2
+	n=$((n + 1))
+	start=$(date +%s)
+	"$@" >/tmp/step.log 2>&1
+	st=$?
+	sed 's/^/RIG:LOG   | /' /tmp/step.log
+	if [ $st = 0 ]; then
+		tap $suite "ok $n - $name ($(( $(date +%s) - start ))s): $(tail -1 /tmp/step.log)"
+	else
+		tap $suite "not ok $n - $name (exit $st): $(grep -m3 FAIL /tmp/step.log | tr '\n' ';')"
+		rc=1
+	fi
+}
+
 check_kvm() {
 	[ -c /dev/kvm ] || die "no /dev/kvm in L1: kvm_amd did not load; QEMU must run with -cpu max (SVM) and the kernel with CONFIG_KVM_AMD=y"
 	dmesg | grep -q "kvm_amd: Nested Paging enabled" ||
 		die "kvm_amd loaded without Nested Paging: KVM would shadow-page, so the NPT leaf counts would be meaningless"
 }
 
-# Create the namespaces: devdax (1G aligned) and two fsdax (2M aligned).
-# Sets DEVDAX, PMEM_EXT4, PMEM_XFS.
-provision() {
+# ndctl_reset: the NVDIMM's regions with fresh labels and no namespace.
+ndctl_reset() {
 	ndctl disable-region all >/dev/null 2>&1
 	ndctl init-labels -f all >/dev/null 2>&1
 	ndctl enable-region all >/dev/null 2>&1 || die "ndctl enable-region failed: is the NVDIMM there (-machine nvdimm=on -device nvdimm)?"
+}
+
+# Create the namespaces: devdax (1G aligned) and two fsdax (2M aligned).
+# Sets DEVDAX, PMEM_EXT4, PMEM_XFS.
+provision() {
+	ndctl_reset
 	out=$(ndctl create-namespace -m devdax -a 1G -s 3G 2>&1) || die "cannot create the devdax namespace (-m devdax -a 1G -s 3G): $out"
 	DEVDAX=/dev/$(echo "$out" | json chardev)
 	out=$(ndctl create-namespace -m fsdax -a 2M -s 2G 2>&1) || die "cannot create the fsdax namespace for ext4: $out"
@@ -50,20 +80,23 @@ mkfs_xfs_1g()       { mkfs.xfs -q -f -m reflink=0 -d agcount=2,su=1g,sw=1 "$1"; 
 # blocks) and the journal at 3G; then, right after mount, a pad file that
 # ends at 1G (ext4_pad_1g) makes the next 1 GiB file lie at 1G-2G.
 mkfs_ext4_1g()      { mkfs.ext4 -q -F -b 4096 -G 32 -J location=3G -O ^resize_inode,sparse_super2 -E num_backup_sb=0 "$1"; }
-# ext4_pad_1g DIR: DIR/pad, from where allocation starts after a mount up
-# to 1 GiB.  Where that is depends on the allocator's request sizes, so
+# remount1g FS: umount and mount /mnt/<FS>1g ($PMEM_1G) again.
+remount1g() {
+	umount /mnt/${1}1g && mount -t $1 -o dax "$PMEM_1G" /mnt/${1}1g || die "remount of /mnt/${1}1g failed"
+}
+# ext4_pad_1g: /mnt/ext41g/pad, from where allocation starts after a mount
+# up to 1 GiB.  Where that is depends on the allocator's request sizes, so
 # allocate, look where the pad ends (filefrag), and redo it that much
 # shorter after a remount (which resets the cursor): it converges in one
 # or two steps.
 ext4_pad_1g() {
-	dev=$(awk -v d="$1" '$2 == d { print $1 }' /proc/mounts)
 	size=262144
 	for try in 1 2 3 4; do
-		umount "$1" && mount -t ext4 -o dax "$dev" "$1" || die "ext4_pad_1g: remount of $1 failed"
-		fallocate -l $((size * 4096)) "$1/pad" || die "fallocate $1/pad failed"
-		end=$(filefrag -v -b4096 "$1/pad" | awk '/^ *[0-9]+:/ { gsub(/[:.]+/, " "); e = $5 + 1 } END { print e }')
+		remount1g ext4
+		fallocate -l $((size * 4096)) /mnt/ext41g/pad || die "fallocate /mnt/ext41g/pad failed"
+		end=$(filefrag -v -b4096 /mnt/ext41g/pad | awk '/^ *[0-9]+:/ { gsub(/[:.]+/, " "); e = $5 + 1 } END { print e }')
 		[ "$end" = 262144 ] && return 0
-		rm -f "$1/pad"
+		rm -f /mnt/ext41g/pad
 		size=$((size - end + 262144))
 		[ "$size" -gt 0 ] || break
 	done
@@ -113,7 +146,7 @@ mkfs1g() {
 		mount_dax "$PMEM_1G" /mnt/xfs1g xfs 1g
 	else
 		mount_dax "$PMEM_1G" /mnt/ext41g ext4
-		ext4_pad_1g /mnt/ext41g
+		ext4_pad_1g
 	fi
 }
 
@@ -123,9 +156,7 @@ mkfs1g() {
 # (its allocation cursor then starts after the pad again) and after.
 fresh1g() {
 	rm -f "$2"
-	if [ $1 = ext4 ]; then
-		umount /mnt/ext41g && mount -t ext4 -o dax "$PMEM_1G" /mnt/ext41g || die "remount /mnt/ext41g failed"
-	fi
+	[ $1 = ext4 ] && remount1g ext4
 	fallocate -l 1G "$2" || die "fallocate -l 1G $2 failed"
 	# Written blocks, not unwritten ones: a write fault on an unwritten
 	# extent is converted in pieces and maps 2M (measured: 512 2M leaves
@@ -135,9 +166,8 @@ fresh1g() {
 	# writes above left merged entries there that cover the whole file,
 	# which a DAX fault would find whole even without the patch that
 	# merges extents for it.
-	if [ $1 = ext4 ]; then
-		umount /mnt/ext41g && mount -t ext4 -o dax "$PMEM_1G" /mnt/ext41g || die "remount /mnt/ext41g failed"
-	fi
+	[ $1 = ext4 ] && remount1g ext4
+	return 0
 }
 
 # pud_checks FS: the fsdax PUD integrity checks (rig/daxpud.c) on a 1 GiB
@@ -148,7 +178,7 @@ pud_checks() {
 	seed=$(( $(date +%s) % 100000 + 7 ))
 	fresh1g $1 $f
 	pud_step "$1-1g: PUD faults, mkwrite, msync write-protect, punch" /rig/daxpud map $f $seed
-	umount /mnt/${1}1g && mount -t $1 -o dax "$PMEM_1G" /mnt/${1}1g || die "remount /mnt/${1}1g failed"
+	remount1g $1
 	pud_step "$1-1g: pattern after umount/mount" /rig/daxpud verify $f $seed
 	fresh1g $1 $f
 	pud_step "$1-1g: MAP_SYNC PUD faults" /rig/daxpud sync $f $((seed + 1))
@@ -180,9 +210,7 @@ backing() {
 		fresh1g ${1%-1g} "$f"
 		n=$(aligned2m "$f" 262144 merge | cut -d/ -f1)
 		# filefrag filled ext4's extent status cache: empty it again.
-		if [ $1 = ext4-1g ]; then
-			umount /mnt/ext41g && mount -t ext4 -o dax "$PMEM_1G" /mnt/ext41g || die "remount /mnt/ext41g failed"
-		fi
+		[ $1 = ext4-1g ] && remount1g ext4
 		echo "$f 1g=$n"
 		return ;;
 	devdax)

@@ -10,27 +10,11 @@ check_kvm
 rc=0 n=0
 log "reliability: kernel checkers: $(dmesg | grep -o -m1 'KernelAddressSanitizer initialized.*' || echo 'no KASAN');$(dmesg | grep -o -m1 'kmemleak: Kernel memory leak detector initialized.*' || echo ' no kmemleak'); lockdep: $(grep -c . /proc/lockdep_stats 2>/dev/null || echo none) stats lines"
 # rig.rel_secs=N: seconds per disturbing case (default 6; load runs 3N).
-T=$(sed -n 's/.*rig\.rel_secs=\([0-9]*\).*/\1/p' /proc/cmdline)
+T=$(karg rel_secs)
 T=${T:-6}
-CYCLES=$(sed -n 's/.*rig\.rel_cycles=\([0-9]*\).*/\1/p' /proc/cmdline)
+CYCLES=$(karg rel_cycles)
 CYCLES=${CYCLES:-200}
-ONLY=$(sed -n 's/.*rig\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 
-# step NAME CMD...: one TAP line; the command's output goes to the log.
-step() {
-	name=$1; shift
-	n=$((n + 1))
-	start=$(date +%s)
-	"$@" >/tmp/rel.log 2>&1
-	st=$?
-	sed 's/^/RIG:LOG   | /' /tmp/rel.log
-	if [ $st = 0 ]; then
-		tap reliability "ok $n - $name ($(( $(date +%s) - start ))s): $(tail -1 /tmp/rel.log)"
-	else
-		tap reliability "not ok $n - $name (exit $st): $(grep -m3 FAIL /tmp/rel.log | tr '\n' ';')"
-		rc=1
-	fi
-}
 # ok_if NAME COND-DESCRIPTION: a TAP line for a check done by the script.
 ok_if() {
 	n=$((n + 1))
@@ -38,9 +22,7 @@ ok_if() {
 }
 
 # --- namespaces: devdax (2M), xfs and ext4 (2M), xfs with 1G extents ------
-ndctl disable-region all >/dev/null 2>&1
-ndctl init-labels -f all >/dev/null 2>&1
-ndctl enable-region all >/dev/null 2>&1 || die "ndctl enable-region failed"
+ndctl_reset
 mkns() { ndctl create-namespace "$@" 2>&1 || die "ndctl create-namespace $* failed"; }
 out=$(mkns -m devdax -a 2M -s 1G); DAXNS=$(echo "$out" | json dev); DEVDAX=/dev/$(echo "$out" | json chardev)
 out=$(mkns -m fsdax -a 2M -s 2G); XFSNS=$(echo "$out" | json dev); PMEM_XFS=/dev/$(echo "$out" | json blockdev)
@@ -65,23 +47,21 @@ durable() {
 	ok_if $? "$1: pattern verified, checksum $s2 (before: $4)"
 }
 
-want() { [ -z "$ONLY" ] || echo ",$ONLY," | grep -q ",$1,"; }
-
 # --- guests disturbed while running -----------------------------------------
 if want disturb; then
 	for c in load punch dontneed munmap truncate memslot; do
 		t=$T; [ $c = load ] && t=$((3 * T))
-		new $X; step "xfs: $c" $R -t $t $c $X
+		new $X; step reliability "xfs: $c" $R -t $t $c $X
 	done
 	for c in punch truncate; do
-		new $E; step "ext4: $c" $R -t $T $c $E
+		new $E; step reliability "ext4: $c" $R -t $T $c $E
 	done
 	for c in load dontneed munmap memslot; do
 		t=$T; [ $c = load ] && t=$((3 * T))
-		step "devdax: $c" $R -t $t $c $DEVDAX
+		step reliability "devdax: $c" $R -t $t $c $DEVDAX
 	done
-	new $X; step "xfs: $CYCLES VMs on one file" $R -s 64M -n $CYCLES cycles $X
-	step "devdax: $CYCLES VMs on one device" $R -s 64M -n $CYCLES cycles $DEVDAX
+	new $X; step reliability "xfs: $CYCLES VMs on one file" $R -s 64M -n $CYCLES cycles $X
+	step reliability "devdax: $CYCLES VMs on one device" $R -s 64M -n $CYCLES cycles $DEVDAX
 fi
 
 # --- namespaces and filesystems go away under the data ------------------------
@@ -103,14 +83,14 @@ if want durability; then
 		f=/mnt/$fs/dur.img dev=$PMEM_XFS ns=$XFSNS seed=0x12340001
 		[ $fs = ext4 ] && dev=$PMEM_EXT4 ns=$EXT4NS seed=0x12340002
 		new $f
-		step "$fs: guest writes, msync" $R -S $seed write $f
+		step reliability "$fs: guest writes, msync" $R -S $seed write $f
 		s1=$($R -S $seed verify $f 2>&1 | sed -n 's/^sum=//p')
 		umount /mnt/$fs && ndctl disable-namespace "$ns" >/dev/null 2>&1 &&
 			ndctl enable-namespace "$ns" >/dev/null 2>&1 && mount -t $fs -o dax $dev /mnt/$fs
 		ok_if $? "$fs: umount, ndctl disable-namespace/enable-namespace $ns, mount -o dax"
 		durable "$fs: the guest's data after remount" $seed $f "$s1"
 	done
-	step "devdax: guest writes" $R -S 0x4321 write $DEVDAX
+	step reliability "devdax: guest writes" $R -S 0x4321 write $DEVDAX
 	s1=$($R -S 0x4321 verify $DEVDAX 2>&1 | sed -n 's/^sum=//p')
 	ndctl disable-namespace "$DAXNS" >/dev/null 2>&1 && ndctl enable-namespace "$DAXNS" >/dev/null 2>&1 && [ -c $DEVDAX ]
 	ok_if $? "devdax: ndctl disable-namespace/enable-namespace $DAXNS"
@@ -118,27 +98,27 @@ if want durability; then
 
 	# Unbind device-dax under a running guest: every page reference KVM
 	# took must be gone, or the unbind waits forever.
-	step "devdax: unbind $DAXDEV under a running guest" $R -t $T -S 0x777 -u $DAXDEV unbind $DEVDAX
+	step reliability "devdax: unbind $DAXDEV under a running guest" $R -t $T -S 0x777 -u $DAXDEV unbind $DEVDAX
 	echo "$DAXDEV" >/sys/bus/dax/drivers/device_dax/bind 2>/dev/null
 	[ -c $DEVDAX ]; ok_if $? "devdax: $DAXDEV bound again"
-	step "devdax: contents after unbind and bind" $R -S 0x777 verify $DEVDAX
+	step reliability "devdax: contents after unbind and bind" $R -S 0x777 verify $DEVDAX
 fi
 
 # --- memory failure ---------------------------------------------------------
 if want hwpoison; then
-	new $X; step "xfs: hwpoison" $R hwpoison $X
-	step "devdax: hwpoison" $R hwpoison $DEVDAX
+	new $X; step reliability "xfs: hwpoison" $R hwpoison $X
+	step reliability "devdax: hwpoison" $R hwpoison $DEVDAX
 fi
 
 # --- fsdax PUD integrity (pud_checks in lib.sh), here under KASAN ----------
 if want pud; then
-	pud_step() { step "$@"; }
+	pud_step() { step reliability "$@"; }
 	for fs in xfs ext4; do
 		mkfs1g $fs
 		pud_checks $fs
 		# Memory failure inside a PUD: KVM maps a 1 GiB file with one leaf.
 		fresh1g $fs /mnt/${fs}1g/pud.img
-		step "$fs-1g: hwpoison inside a 1G leaf" $R -s 1G hwpoison /mnt/${fs}1g/pud.img
+		step reliability "$fs-1g: hwpoison inside a 1G leaf" $R -s 1G hwpoison /mnt/${fs}1g/pud.img
 	done
 fi
 

@@ -7,11 +7,9 @@ check_kvm
 provision
 rc=0
 # Per-selftest time limit (seconds); rig.st_timeout= on the kernel command line.
-ST_TIMEOUT=$(sed -n 's/.*rig\.st_timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
+ST_TIMEOUT=$(karg st_timeout)
 ST_TIMEOUT=${ST_TIMEOUT:-120}
-# rig.only=SUITE[,SUITE...] runs just those suites.
-ONLY=$(sed -n 's/.*rig\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
-want() { [ -z "$ONLY" ] || echo ",$ONLY," | grep -q ",$1,"; }
+# rig.only=SUITE[,SUITE...] runs just those suites (want, in lib.sh).
 
 # --- kunit: the series' KVM suites --------------------------------------
 # Built in, they ran at boot, before any DAX namespace existed (kunit-boot:
@@ -53,16 +51,7 @@ done
 if want fsdax-pud; then
 	tap fsdax-pud "1..10"
 	n=0
-	pud_step() {
-		name=$1; shift
-		n=$((n + 1))
-		if out=$("$@" 2>&1); then
-			tap fsdax-pud "ok $n - $name: $(echo "$out" | tail -1)"
-		else
-			tap fsdax-pud "not ok $n - $name: $(echo "$out" | grep FAIL | tr '\n' ';')"; rc=1
-		fi
-		echo "$out" | sed 's/^/RIG:LOG   | /'
-	}
+	pud_step() { step fsdax-pud "$@"; }
 	for fs in xfs ext4; do
 		mkfs1g $fs
 		pud_checks $fs
