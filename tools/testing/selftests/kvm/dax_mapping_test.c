@@ -4,9 +4,10 @@
  *
  * KVM must treat ZONE_DEVICE/DAX pfns as ordinary refcounted pages and map
  * them in the TDP page tables as large as the host maps them: a 2M leaf for
- * every 2M-aligned extent of an fsdax file, a 1G leaf for every 1G page of
- * a device-dax instance aligned to 1G.  Each case runs a fresh VM whose
- * memslot is DAX memory (-s fsdax with $KVM_FSDAX_DIR, or -s devdax with
+ * every 2M-aligned extent of an fsdax file, a 1G leaf for every 1G-aligned
+ * extent of a written fsdax file and every 1G page of a device-dax instance
+ * aligned to 1G.  Each case runs a fresh VM whose memslot is DAX memory
+ * (-s fsdax or -s fsdax_1gb with $KVM_FSDAX_DIR, or -s devdax with
  * $KVM_DEVDAX_PATH) and checks KVM's leaf-count stats after each guest
  * checkpoint:
  *
@@ -152,6 +153,7 @@ static const uint32_t call_code[] = { 0xd2800000 | CALL_RET << 5, 0xd65f03c0 };
 #endif
 
 static enum vm_mem_backing_src_type src = VM_MEM_SRC_FSDAX;
+static bool fsdax;		/* src is a file, not a device */
 static uint64_t slot_size;	/* bytes */
 static uint64_t huge_size;	/* the backing's huge page size */
 
@@ -236,8 +238,20 @@ static struct userspace_mem_region *dax_region(struct kvm_vm *vm)
 }
 
 /*
+ * Whether extent @b continues extent @a, in the file and on the device,
+ * and both are written.  A DAX fault finds such extents as one mapping
+ * (ext4's extents hold at most 128M; xfs merges them itself).
+ */
+static bool extent_continues(struct fiemap_extent *a, struct fiemap_extent *b)
+{
+	return !((a->fe_flags | b->fe_flags) & FIEMAP_EXTENT_UNWRITTEN) &&
+	       b->fe_logical == a->fe_logical + a->fe_length &&
+	       b->fe_physical == a->fe_physical + a->fe_length;
+}
+
+/*
  * Which huge_size chunks of [0, len) of the region's file the host can map
- * with one huge page: those inside a single extent that is aligned on the
+ * with one huge page: those inside a single mapping that is aligned on the
  * device.  For device-dax every chunk can.  Fills @map (one bool per chunk)
  * if not NULL, and returns the number of such chunks.
  */
@@ -248,8 +262,8 @@ static uint64_t host_huge_chunks(struct userspace_mem_region *r, uint64_t len,
 	uint64_t n = 0, i;
 
 	if (map)
-		memset(map, src == VM_MEM_SRC_DEVDAX, len / huge_size);
-	if (src == VM_MEM_SRC_DEVDAX)
+		memset(map, !fsdax, len / huge_size);
+	if (!fsdax)
 		return len / huge_size;
 
 	fm = calloc(1, sizeof(*fm) + 512 * sizeof(struct fiemap_extent));
@@ -262,11 +276,17 @@ static uint64_t host_huge_chunks(struct userspace_mem_region *r, uint64_t len,
 	for (i = 0; i < fm->fm_mapped_extents; i++) {
 		struct fiemap_extent *e = &fm->fm_extents[i];
 		uint64_t s = align_up(e->fe_logical, huge_size);
+		uint64_t end = e->fe_logical + e->fe_length;
 
+		while (i + 1 < fm->fm_mapped_extents &&
+		       extent_continues(&fm->fm_extents[i],
+					&fm->fm_extents[i + 1])) {
+			i++;
+			end += fm->fm_extents[i].fe_length;
+		}
 		if ((e->fe_logical - e->fe_physical) % huge_size)
 			continue;
-		while (s + huge_size <= e->fe_logical + e->fe_length &&
-		       s + huge_size <= len) {
+		while (s + huge_size <= end && s + huge_size <= len) {
 			if (map)
 				map[s / huge_size] = true;
 			n++;
@@ -438,9 +458,12 @@ static void test_truncate(void)
 	struct kvm_vcpu *vcpus[NR_VCPUS];
 	struct kvm_vm *vm = create_vm(vcpus);
 	struct userspace_mem_region *r = dax_region(vm);
-	uint64_t eof = slot_size - 2 * huge_size, n, below, after;
+	uint64_t eof, n, below, after;
 	int ret;
 
+	/* Cut off the last two huge pages, or half of a smaller slot. */
+	eof = slot_size > 2 * huge_size ? slot_size - 2 * huge_size :
+					  slot_size / 2;
 	n = host_huge_chunks(r, slot_size, NULL);
 	below = host_huge_chunks(r, eof, NULL);
 	run_job(vm, vcpus[0], touch(0, slot_size, true));
@@ -481,7 +504,7 @@ static void test_contents(void)
 	for (i = 0; i < npages; i++) {
 		uint64_t want = (DAX_GPA + i * PAGE_SIZE) ^ SEED, got;
 
-		if (src == VM_MEM_SRC_FSDAX)
+		if (fsdax)
 			TEST_ASSERT(pread(r->fd, &got, sizeof(got),
 					  r->offset + i * PAGE_SIZE) == sizeof(got),
 				    "pread failed");
@@ -491,7 +514,7 @@ static void test_contents(void)
 	}
 	pr_info("contents: %lu of %lu pages hold what the guest wrote (%s)\n",
 		npages - bad, npages,
-		src == VM_MEM_SRC_FSDAX ? "pread" : "second mapping");
+		fsdax ? "pread" : "second mapping");
 	TEST_ASSERT(!bad, "%lu pages differ", bad);
 	kvm_vm_free(vm);
 }
@@ -546,7 +569,7 @@ static void test_exec(void)
 	TEST_ASSERT(huge_leaves(vm) == want,
 		    "Fetch from DAX memory mapped %lu huge leaves, want %lu",
 		    huge_leaves(vm), want);
-	if (src == VM_MEM_SRC_FSDAX)
+	if (fsdax)
 		check_not_busy(r, off);
 	kvm_vm_free(vm);
 }
@@ -554,9 +577,10 @@ static void test_exec(void)
 static void help(char *name)
 {
 	puts("");
-	printf("usage: %s [-s fsdax|devdax] [-m slot_MiB] [-c case]\n", name);
+	printf("usage: %s [-s fsdax|fsdax_1gb|devdax] [-m slot_MiB] [-c case]\n",
+	       name);
 	backing_src_help("-s");
-	printf(" -m: memslot size in MiB (default: 512 for fsdax, 1024 for devdax)\n");
+	printf(" -m: memslot size in MiB (default: 512 for fsdax, 1024 otherwise)\n");
 	printf(" -c: run only this case (see the comment at the top)\n");
 	puts("");
 	exit(0);
@@ -597,17 +621,16 @@ int main(int argc, char *argv[])
 		}
 	}
 	__TEST_REQUIRE(is_backing_src_dax(src),
-		       "Needs a DAX backing: -s fsdax or -s devdax (see -h)");
+		       "Needs a DAX backing: -s fsdax, fsdax_1gb or devdax (see -h)");
 	__TEST_REQUIRE(getpagesize() == PAGE_SIZE, "Needs %lu-byte host pages",
 		       (unsigned long)PAGE_SIZE);
+	fsdax = is_backing_src_fsdax(src);
 	huge_size = get_backing_src_pagesz(src);
 	arch_require_tdp(huge_size);
 	slot_size = (mib ? mib : src == VM_MEM_SRC_FSDAX ? 512 : 1024) << 20;
-	TEST_ASSERT(slot_size >= (src == VM_MEM_SRC_FSDAX ? 4 : 1) * huge_size &&
-		    !(slot_size % huge_size),
-		    "-m %lu: the memslot must hold %s whole %lu MiB DAX pages",
-		    slot_size >> 20, src == VM_MEM_SRC_FSDAX ? "4" : "1",
-		    huge_size >> 20);
+	TEST_ASSERT(slot_size >= huge_size && !(slot_size % huge_size),
+		    "-m %lu: the memslot must hold whole %lu MiB DAX pages",
+		    slot_size >> 20, huge_size >> 20);
 
 	for (i = 0; only && i < ARRAY_SIZE(cases); i++)
 		if (!strcmp(only, cases[i].name))
@@ -619,7 +642,7 @@ int main(int argc, char *argv[])
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (only && strcmp(only, cases[i].name))
 			continue;
-		if (cases[i].fsdax_only && src != VM_MEM_SRC_FSDAX) {
+		if (cases[i].fsdax_only && !fsdax) {
 			ksft_test_result_skip("%s: needs a file (fsdax)\n",
 					      cases[i].name);
 			continue;
