@@ -7,8 +7,8 @@
 #
 # Steps, each runnable alone: deps tree apply kernel selftests initramfs
 # check kernel-debug; arm64, reliability: those legs alone; series work:
-# export (build/linux -> patches/), mirror; negative, negative-reliability:
-# the tests must fail on a deliberately broken KVM.
+# export (build/linux -> patches/), mirror; negative, negative-pud,
+# negative-reliability: the tests must fail on a deliberately broken kernel.
 
 SHELL := /bin/bash
 R := rig
@@ -19,7 +19,7 @@ ARM64_TIMEOUT ?= 1500
 REL_TIMEOUT ?= 2400
 
 .PHONY: run test build deps tree apply export mirror check kernel selftests \
-	initramfs negative negative-reliability arm64 arm64-build arm64-test kernel-debug reliability \
+	initramfs negative negative-pud negative-reliability arm64 arm64-build arm64-test kernel-debug reliability \
 	reliability-test clean distclean help
 
 run: build
@@ -72,6 +72,8 @@ check:
 # each), run the guarding suites, which must fail; the tree is put back.
 negative: build
 	@$(R)/negative.sh dax
+negative-pud: build
+	@$(R)/negative.sh pud
 negative-reliability: build
 	@$(R)/negative.sh reliability
 export:

@@ -1,10 +1,12 @@
 #!/bin/bash
-# negative.sh [dax|reliability]: show that the tests fail on the defects
+# negative.sh [dax|pud|reliability]: show that the tests fail on the defects
 # they guard.  Build the kernel with a throwaway breakage on top of the
 # series, run the guarding suites, put the tree back.  Succeeds only if
 # every guarding suite failed.
 #   dax (make negative): rig/negative.diff, DAX pfns treated as reserved,
 #     MMIO and never huge; suites kunit, dax-e2e, dax-selftests.
+#   pud (make negative-pud): rig/negative-pud.diff, fsdax falls back from
+#     PUD faults to PMDs; suites dax-e2e, fsdax-pud, dax-selftests.
 #   reliability (make negative-reliability): rig/negative-reliability.diff,
 #     KVM ignores MMU-notifier invalidations; suite reliability (the cases
 #     with a running guest, on the rig kernel: no KASAN needed to see it).
@@ -13,11 +15,13 @@ MODE=${1:-dax}
 case $MODE in
 dax)	DIFF=$TOP/rig/negative.diff JOB=test SUITES="kunit dax-e2e dax-selftests"
 	KARGS="rig.only=kunit,dax-e2e,dax-selftests" RESULTS=$TOP/results/negative ;;
+pud)	DIFF=$TOP/rig/negative-pud.diff JOB=test SUITES="dax-e2e fsdax-pud dax-selftests"
+	KARGS="rig.only=dax-e2e,fsdax-pud,dax-selftests" RESULTS=$TOP/results/negative-pud ;;
 reliability)
 	DIFF=$TOP/rig/negative-reliability.diff JOB=reliability SUITES=reliability
 	KARGS="rig.only=disturb,hwpoison rig.rel_secs=3 rig.rel_cycles=20"
 	RESULTS=$TOP/results/negative-reliability ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax or reliability)" ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud or reliability)" ;;
 esac
 export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "build/linux has uncommitted changes; commit or drop them first"
