@@ -98,6 +98,9 @@ set -- \
 	"kvm_page_table_test devdax" "KVM_DEVDAX_PATH=$DEVDAX $S/kvm_page_table_test -s devdax -b 1G" \
 	"dirty_log_perf_test fsdax-xfs" "KVM_FSDAX_DIR=/mnt/xfs $S/dirty_log_perf_test -s fsdax -b 256M -i 2" \
 	"demand_paging_test fsdax-ext4" "KVM_FSDAX_DIR=/mnt/ext4 $S/demand_paging_test -s fsdax -b 256M" \
+	"kvm_page_table_test fsdax_1gb-xfs" "1G xfs KVM_FSDAX_DIR=/mnt/xfs1g $S/kvm_page_table_test -s fsdax_1gb -b 1G" \
+	"dirty_log_perf_test fsdax_1gb-xfs" "1G xfs KVM_FSDAX_DIR=/mnt/xfs1g $S/dirty_log_perf_test -s fsdax_1gb -b 1G -i 2" \
+	"demand_paging_test fsdax_1gb-xfs" "1G xfs KVM_FSDAX_DIR=/mnt/xfs1g $S/demand_paging_test -s fsdax_1gb -b 1G" \
 	"access_tracking_perf_test fsdax-xfs" "SKIP idle page tracking (/sys/kernel/mm/page_idle) covers only pfns below max_pfn, never ZONE_DEVICE/DAX pfns: reading DAX bits returns 0 bytes"
 if [ -x $S/dax_mapping_test ] && want dax-selftests; then
 	# Filesystems with the aligned recipe (dax-e2e leaves them so too).
