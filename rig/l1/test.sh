@@ -87,13 +87,14 @@ done
 # file after the last one until the next mount, so there each case runs
 # after a mount of its own.
 S=/selftests
+export PMEM_1G	# for remount1g in the ext4 command's shell
 DAX_CASES="huge_leaves misaligned dirty_log punch_hole truncate contents exec"
 set -- \
 	"dax_mapping_test fsdax-ext4" "KVM_FSDAX_DIR=/mnt/ext4 $S/dax_mapping_test -s fsdax" \
 	"dax_mapping_test fsdax-xfs" "KVM_FSDAX_DIR=/mnt/xfs $S/dax_mapping_test -s fsdax" \
 	"dax_mapping_test devdax" "KVM_DEVDAX_PATH=$DEVDAX $S/dax_mapping_test -s devdax" \
 	"dax_mapping_test fsdax_1gb-xfs" "1G xfs KVM_FSDAX_DIR=/mnt/xfs1g $S/dax_mapping_test -s fsdax_1gb" \
-	"dax_mapping_test fsdax_1gb-ext4" "1G ext4 for c in $DAX_CASES; do umount /mnt/ext41g && mount -t ext4 -o dax $PMEM_1G /mnt/ext41g && KVM_FSDAX_DIR=/mnt/ext41g $S/dax_mapping_test -s fsdax_1gb -m 2048 -c \$c || exit \$?; done" \
+	"dax_mapping_test fsdax_1gb-ext4" "1G ext4 . /rig/lib.sh; for c in $DAX_CASES; do remount1g ext4 && KVM_FSDAX_DIR=/mnt/ext41g $S/dax_mapping_test -s fsdax_1gb -m 2048 -c \$c || exit \$?; done" \
 	"kvm_page_table_test fsdax-ext4" "KVM_FSDAX_DIR=/mnt/ext4 $S/kvm_page_table_test -s fsdax -b 256M" \
 	"kvm_page_table_test devdax" "KVM_DEVDAX_PATH=$DEVDAX $S/kvm_page_table_test -s devdax -b 1G" \
 	"dirty_log_perf_test fsdax-xfs" "KVM_FSDAX_DIR=/mnt/xfs $S/dirty_log_perf_test -s fsdax -b 256M -i 2" \
