@@ -8,8 +8,9 @@
 # there and its TAP lands in results/arm64-*.tap.
 . "$(dirname "$0")/common.sh"
 export RIG_ARCH=arm64
-OBJ=$BUILD/obj-arm64
-A=$BUILD/arm64
+OBJ=$BDIR/obj-arm64
+A=$BDIR/arm64
+DEBDIR=$BUILD/arm64/debs	# Debian's arm64 packages: one copy for both bases
 KST64=$A/selftests
 CPIO=$A/initramfs.cpio
 DTB=$A/virt-pmem.dtb
@@ -30,9 +31,9 @@ SELFTESTS="dax_mapping_test kvm_binary_stats_test dirty_log_perf_test
 
 deps() {
 	need aarch64-linux-gnu-gcc; need qemu-system-aarch64; need dtc
-	mkdir -p "$A/debs"
+	mkdir -p "$DEBDIR"
 	local missing=
-	for p in $DEBS; do ls "$A/debs/${p}_"*_arm64.deb >/dev/null 2>&1 || missing="$missing $p:arm64"; done
+	for p in $DEBS; do ls "$DEBDIR/${p}_"*_arm64.deb >/dev/null 2>&1 || missing="$missing $p:arm64"; done
 	[ -z "$missing" ] && return 0
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 		[ "$(id -u)" = 0 ] || fail "need root for dpkg --add-architecture arm64"
@@ -40,8 +41,8 @@ deps() {
 		apt-get update -q >/dev/null || fail "apt-get update failed"
 	fi
 	say "arm64: downloading$missing"
-	(cd "$A/debs" && apt-get download $missing >/dev/null 2>&1) ||
-		{ apt-get update -q >/dev/null; (cd "$A/debs" && apt-get download $missing >/dev/null); } ||
+	(cd "$DEBDIR" && apt-get download $missing >/dev/null 2>&1) ||
+		{ apt-get update -q >/dev/null; (cd "$DEBDIR" && apt-get download $missing >/dev/null); } ||
 		fail "apt-get download failed for:$missing"
 }
 
@@ -59,7 +60,7 @@ selftests() {
 initramfs() {
 	local root=$A/root p
 	rm -rf "$root"; mkdir -p "$root"
-	for p in $DEBS; do dpkg-deb -x "$A/debs/${p}_"*_arm64.deb "$root"; done
+	for p in $DEBS; do dpkg-deb -x "$DEBDIR/${p}_"*_arm64.deb "$root"; done
 	rm -rf "$root"/usr/share/{doc,man,locale,lintian,info,bug}
 	mkdir -p "$root"/{proc,sys,dev,tmp,mnt,run,etc,rig,selftests}
 	# The binaries' interpreter, from libc6.
@@ -93,18 +94,18 @@ initramfs() {
 }
 
 boot() {
-	local tmo=${1:-1500} con=$RESULTS/arm64.console start qrc
+	local tmo=${1:-1500} con=$RESULTS/${RPFX}arm64.console start qrc
 	local kimg=${KIMAGE:-$OBJ/arch/arm64/boot/Image}	# KIMAGE: another kernel
 	[ -f "$kimg" ] || fail "no arm64 kernel: run '$0 kernel'"
 	[ -f "$CPIO" ] && [ -f "$DTB" ] || fail "no arm64 initramfs/dtb: run '$0 initramfs'"
 	mkdir -p "$RESULTS"
-	rm -f "$RESULTS"/arm64-*.tap
-	say "arm64: booting under qemu-system-aarch64 -M virt,virtualization=on -cpu max (timeout ${tmo}s; console in results/arm64.console)"
+	rm -f "$RESULTS"/${RPFX}arm64-*.tap
+	say "arm64: booting BASE=$BASE under qemu-system-aarch64 -M virt,virtualization=on -cpu max (timeout ${tmo}s; console in ${con#$TOP/})"
 	start=$(date +%s)
 	set +e
 	timeout -k 10 "$tmo" "${QEMU[@]}" -kernel "$kimg" \
 		-initrd "$CPIO" -dtb "$DTB" -serial stdio \
-		-append "console=ttyAMA0 mem=$KMEM loglevel=4 panic=-1 oops=panic rig.job=arm64 ${KARGS:-}" \
+		-append "console=ttyAMA0 mem=$KMEM loglevel=4 panic=-1 oops=panic rig.job=arm64 rig.base=$BASE ${KARGS:-}" \
 		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$con" |
 		grep --line-buffered -e '^RIG:LOG' -e '^RIG:ERROR' -e '^RIG:TAP' |
 		sed -u -e 's/^RIG:LOG /  arm64: /' -e 's/^RIG:ERROR /  arm64 ERROR: /' -e 's/^RIG:TAP /  /'

@@ -8,27 +8,38 @@ JOB=$1
 TMO=${2:-1800}
 need qemu-system-x86_64
 KIMG=$OBJ/arch/x86/boot/bzImage
-INITRD=${INITRD:-$BUILD/initramfs.cpio}	# INITRD=: another one (debugging)
+INITRD=${INITRD:-$BDIR/initramfs.cpio}	# INITRD=: another one (debugging)
 [ -f "$KIMG" ] || fail "no kernel: run 'make kernel'"
 [ -f "$INITRD" ] || fail "no initramfs: run 'make initramfs'"
 mkdir -p "$RESULTS"
-CON=$RESULTS/$JOB.console
-NV=$BUILD/nvdimm-$JOB${VARIANT:+-$VARIANT}.img  # one per job: boots may run side by side
+CON=$RESULTS/$RPFX$JOB.console
+NV=$BDIR/nvdimm-$JOB${VARIANT:+-$VARIANT}.img  # one per job: boots may run side by side
 rm -f "$NV"
 truncate -s 13G "$NV"            # sparse; labels are re-initialised by L1
-say "boot: L1 job '$JOB' under qemu-system-x86_64 -accel tcg -cpu max (timeout ${TMO}s; console in results/$JOB.console)"
+# The KASAN kernel (VARIANT=debug) gets a vCPU without LA57.  With 5-level
+# paging, identify_boot_cpu() clears boot_cpu_data's LA57 bit for a moment
+# while interrupts are on and before code patching, so KASAN's range check
+# (addr_has_metadata()) takes the 4-level bound and reports a valid slab
+# address (0xff11...) as "wild-memory-access", e.g. in do_raw_spin_lock()
+# from handle_edge_irq() (issue 19; a KASAN fix was posted to LKML in June
+# 2026, "kasan: Fix false-positive wild-memory-access on x86 under 5-level
+# paging", not in 6.12.117 or 7.3.4).  KASAN reports once per boot, so that
+# report also silenced every later one of the reliability run.
+CPU=max
+[ "${VARIANT:-}" = debug ] && CPU=max,la57=off
+say "boot: L1 job '$JOB' under qemu-system-x86_64 -accel tcg -cpu $CPU (timeout ${TMO}s; console in ${CON#$TOP/})"
 start=$(date +%s)
 set +e
 # Single-threaded TCG: with thread=multi, L1's int3-based live text patching
 # (static keys) raced with the other vCPU thread and oopsed L1 in
 # __schedule() ("Oops: int3"); one TCG thread runs both vCPUs coherently.
 timeout -k 10 "$TMO" qemu-system-x86_64 \
-	-accel tcg,thread=single -cpu max -smp 2 \
+	-accel tcg,thread=single -cpu $CPU -smp 2 \
 	-machine q35,nvdimm=on -m 3G,slots=2,maxmem=16G \
 	-object memory-backend-file,id=nv0,share=on,mem-path="$NV",size=13G,align=1G \
 	-device nvdimm,memdev=nv0,label-size=128K \
 	-kernel "$KIMG" -initrd "$INITRD" \
-	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic rig.job=$JOB ${KARGS:-}" \
+	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic rig.job=$JOB rig.base=$BASE ${KARGS:-}" \
 	-display none -serial stdio -monitor none -no-reboot </dev/null 2>&1 |
 	sed -u 's/\r$//' | tee "$CON" |
 	grep --line-buffered -e '^RIG:LOG' -e '^RIG:ERROR' -e '^RIG:TAP' |
@@ -39,15 +50,15 @@ secs=$(( $(date +%s) - start ))
 rm -f "$NV"
 # TAP per suite.
 split_taps "$CON"
-sed -n 's/^RIG:ROW //p' "$CON" >"$RESULTS/$JOB.rows"
-sed -n 's/^RIG:L2ROW //p' "$CON" >"$RESULTS/$JOB.l2rows"
+sed -n 's/^RIG:ROW //p' "$CON" >"$RESULTS/$RPFX$JOB.rows"
+sed -n 's/^RIG:L2ROW //p' "$CON" >"$RESULTS/$RPFX$JOB.l2rows"
 # The L2 guests' consoles (relayed by L1 as "RIG:L2 NAME line").
 for s in $(sed -n 's/^RIG:L2 \([^ ]*\) .*/\1/p' "$CON" | sort -u); do
-	sed -n "s/^RIG:L2 $s //p" "$CON" >"$RESULTS/$JOB-l2-$s.console"
+	sed -n "s/^RIG:L2 $s //p" "$CON" >"$RESULTS/$RPFX$JOB-l2-$s.console"
 done
 bad=$(grep -v '^RIG:' "$CON" | grep -n -E "$KERNEL_PROBLEMS" | head -5 || true)
 done_rc=$(sed -n 's/^RIG:DONE rc=//p' "$CON" | tail -1)
-tailshow() { echo "----- last 40 lines of results/$JOB.console -----" >&2; tail -40 "$CON" >&2; }
+tailshow() { echo "----- last 40 lines of ${CON#$TOP/} -----" >&2; tail -40 "$CON" >&2; }
 if [ -n "$bad" ]; then
 	tailshow; fail "L1 reported a kernel problem (panic/oops/BUG/WARNING/KASAN/...): $bad"
 fi
@@ -57,5 +68,5 @@ fi
 if [ -z "$done_rc" ]; then
 	tailshow; fail "L1 job '$JOB' ended without a result (QEMU exit $qrc)"
 fi
-say "boot: L1 job '$JOB' finished in ${secs}s, rc=$done_rc"
+say "boot: L1 job '$JOB' (BASE=$BASE) finished in ${secs}s, rc=$done_rc"
 [ "$done_rc" = 0 ] || { grep '^RIG:ERROR' "$CON" >&2 || true; exit 1; }

@@ -2,10 +2,21 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-SRC=$BUILD/linux                 # git repo: tag "base" = pristine Debian tree
+# BASE: which kernel and series.  7.3 = mainline (Debian linux-source-7.3,
+# patches/), the default; 6.12 = the stable backport (Debian
+# linux-source-6.12, patches/stable-6.12/), whose paths are the ones the
+# rig used first (build/linux, build/obj-*).
+BASE=${BASE:-7.3}
 RIG_ARCH=${RIG_ARCH:-x86_64}      # x86_64 (the L1 rig) or arm64 (the arm64 leg)
-OBJ=$BUILD/obj-$RIG_ARCH${VARIANT:+-$VARIANT}  # kernel O= directory (VARIANT=debug: its own)
-KST=$BUILD/selftests             # KVM selftests OUTPUT
+case $BASE in
+6.12)	PATCHES=$TOP/patches/stable-6.12 BDIR=$BUILD SRC=$BUILD/linux RPFX=6.12- ;;
+7.3)	PATCHES=$TOP/patches BDIR=$BUILD/7.3 SRC=$BUILD/linux-7.3 RPFX= ;;
+*)	printf '[rig] ERROR: BASE=%s: 7.3 (mainline) or 6.12 (stable)\n' "$BASE" >&2; exit 1 ;;
+esac
+# SRC: git repo whose tag "base" is the pristine Debian tree; BDIR: that
+# base's build outputs; RPFX: prefix of its results/ files (6.12-kunit.tap).
+OBJ=$BDIR/obj-$RIG_ARCH${VARIANT:+-$VARIANT}  # kernel O= directory (VARIANT=debug: its own)
+KST=$BDIR/selftests              # KVM selftests OUTPUT
 RESULTS=${RESULTS:-$TOP/results}
 JOBS=${JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
@@ -20,11 +31,11 @@ export KBUILD_BUILD_TIMESTAMP="2024-11-17"
 KERNEL_PROBLEMS='Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|kmemleak: [0-9]+ new suspected|possible circular locking|blocked for more than|soft lockup|rcu_sched self-detected|RCU stall|general protection fault|Internal error'
 
 # split_taps CONSOLE: each suite's "RIG:TAP <suite> <line>" lines to
-# $RESULTS/<suite>.tap.
+# $RESULTS/$RPFX<suite>.tap.
 split_taps() {
 	local s
 	for s in $(sed -n 's/^RIG:TAP \([^ ]*\) .*/\1/p' "$1" | sort -u); do
-		sed -n "s/^RIG:TAP $s //p" "$1" >"$RESULTS/$s.tap"
+		sed -n "s/^RIG:TAP $s //p" "$1" >"$RESULTS/$RPFX$s.tap"
 	done
 }
 

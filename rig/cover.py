@@ -8,7 +8,7 @@ import sys
 
 
 def parts(text):
-    subj = re.search(r'^Subject: \[PATCH[^\]]*\] (.*(?:\n .*)*)', text, re.M)
+    subj = re.search(r'^Subject: \[(?:RFC )?PATCH[^\]]*\] (.*(?:\n .*)*)', text, re.M)
     head, _, body = text.partition('\n\n')
     # The blurb ends where git's shortlog starts ("Name (N):").
     m = re.search(r'^\S.* \(\d+\):$', body, re.M)

@@ -5,9 +5,13 @@
  *
  *   daxpud map FILE SEED      the whole check sequence below (FILE: 1 GiB)
  *   daxpud verify FILE SEED   the file holds pattern SEED (after a remount)
- *   daxpud busy FILE 0        a pinned page in a PUD mapping holds off a punch
+ *   daxpud busy FILE 0        a pinned page in a PUD mapping holds off a punch,
+ *                             also when a fault maps it again meanwhile
  *   daxpud sync FILE SEED     MAP_SYNC PUD faults (writes pattern SEED)
  *   daxpud truncate FILE SEED truncate to 512 MiB while PUD-mapped (pattern SEED)
+ *   daxpud clone FILE SEED    FICLONE FILE to FILE.clone while PUD-mapped, then
+ *                             a copy-on-write through the mapping (xfs reflink)
+ *   daxpud clonecheck FILE SEED  both files' data after "clone" (and a remount)
  *
  * PUD mappings cannot be read back from /proc (smaps and pagemap walks split
  * PUDs), so the mapping size is observed by its cost: touching every 4 KiB
@@ -28,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -40,6 +45,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
 
 #define SZ_1G	(1UL << 30)
 #define SZ_2M	(1UL << 21)
@@ -235,15 +242,55 @@ static int do_truncate(const char *path, uint64_t seed)
  * the file: the filesystem must wait for the pinned page
  * (dax_layout_busy_page() finds it through the PUD entry), so a punch with
  * a 2 s alarm gets EINTR; once the pipe is drained the punch completes.
+ *
+ * Then the same with a fault in the middle: pin a page again, punch from a
+ * second thread (it waits, with the filesystem's fault lock dropped), read
+ * the page through the mapping (a fault maps it again), drain the pipe.
+ * The punch must complete: the page's mapping holds a reference (since
+ * DAX folios are refcounted) that only an unmap drops, so a layout break
+ * that waits for the count to reach zero without unmapping again waits
+ * forever.  After 10 s the check fails and munmap() lets the punch go.
  */
 static void on_alarm(int sig) { (void)sig; }
+
+static struct {
+	int fd, r, err;
+	volatile int done;
+} bg;
+
+static void *punch_thread(void *arg)
+{
+	(void)arg;
+	bg.r = fallocate(bg.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 12 * SZ_2M, SZ_2M);
+	bg.err = errno;
+	__atomic_store_n(&bg.done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Wait up to @secs for the punch thread; true if it finished. */
+static int punch_done(double secs)
+{
+	for (int i = 0; i < secs * 100; i++) {
+		if (__atomic_load_n(&bg.done, __ATOMIC_ACQUIRE))
+			return 1;
+		usleep(10000);
+	}
+	return __atomic_load_n(&bg.done, __ATOMIC_ACQUIRE);
+}
+
+/* Pin the page at @addr: vmsplice() it into pipe @fd (held until read). */
+static void pin_page(int fd, void *addr, const char *what)
+{
+	ssize_t n = vmsplice(fd, &(struct iovec){ .iov_base = addr, .iov_len = PG }, 1, 0);
+
+	check(n == PG, what, "%zd bytes%s%s", n, n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+}
 
 static int do_busy(const char *path, uint64_t seed)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	static char drain[PG];
 	uint64_t *m;
-	struct iovec iov;
 	int fd, p[2], r;
 	long f0;
 
@@ -258,8 +305,7 @@ static int do_busy(const char *path, uint64_t seed)
 		(void)((volatile uint64_t *)m)[off / 8];
 	f0 = minflt() - f0;
 	check(f0 == 1, "mapped with one PUD", "%ld fault(s) reading 1 GiB", f0);
-	iov = (struct iovec){ .iov_base = (char *)m + 300 * SZ_2M + 5 * PG, .iov_len = PG };
-	check(vmsplice(p[1], &iov, 1, 0) == PG, "vmsplice pins a page at +600 MiB", "%s", strerror(errno));
+	pin_page(p[1], (char *)m + 300 * SZ_2M + 5 * PG, "vmsplice pins a page at +600 MiB");
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
 	alarm(2);
 	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
@@ -272,7 +318,33 @@ static int do_busy(const char *path, uint64_t seed)
 	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
 	alarm(0);
 	check(!r, "punch completes once the page is unpinned", "%s", r ? strerror(errno) : "Success");
-	munmap(m, SZ_1G);
+
+	/* A fault maps the pinned page again while the punch waits. */
+	char *pin = (char *)m + 400 * SZ_2M + 7 * PG;
+	pthread_t t;
+	long f1;
+	int ok;
+
+	(void)*(volatile char *)pin;
+	pin_page(p[1], pin, "vmsplice pins a page at +800 MiB");
+	bg.fd = fd;
+	if (pthread_create(&t, NULL, punch_thread, NULL)) {
+		perror("daxpud: pthread_create");
+		return 2;
+	}
+	check(!punch_done(1), "a punch from another thread waits for the pinned page", "%s after 1 s",
+	      bg.done ? "completed" : "still waiting");
+	f1 = minflt();
+	(void)*(volatile char *)pin;
+	f1 = minflt() - f1;
+	check(read(p[0], drain, PG) == PG, "pipe drained after a fault mapped the page again",
+	      "%ld fault(s) reading it", f1);
+	ok = punch_done(10);
+	check(ok && !bg.r, "the punch completes once the page is unpinned, though a fault mapped it again",
+	      "%s", !ok ? "still waiting after 10 s: the layout break waits for the mapping's reference" :
+	      bg.r ? strerror(bg.err) : "Success");
+	munmap(m, SZ_1G);	/* lets a punch that still waits go */
+	pthread_join(t, NULL);
 	close(fd);
 	(void)seed;	/* the file's contents do not matter here */
 	return failed;
@@ -332,12 +404,94 @@ static int do_verify(const char *path, uint64_t seed)
 	return failed;
 }
 
+/*
+ * clone/clonecheck: a PUD entry must never cover shared blocks.  FILE is
+ * written (pattern SEED) and mapped with one PUD, then cloned to FILE.clone
+ * (FICLONE) while mapped: FILE's PUD entry is dropped, and its blocks,
+ * now shared, are mapped again with PMDs, not a PUD (more than one, at
+ * most 512 faults for 1 GiB; FILE.clone: 1023, see below).  One 4 KiB page of FILE written through the
+ * mapping is copied on write (pattern SEED + 1 there); FILE.clone keeps
+ * pattern SEED everywhere.  clonecheck reads both files back with pread()
+ * (after a remount, where the old kernel hit BUG_ON(nrpages) in
+ * clear_inode()).
+ */
+#define COW_OFF	(300 * SZ_2M + 5 * PG)
+
+static int clone_check(const char *path, uint64_t seed)
+{
+	static uint64_t buf[PG / 8];
+	char cpath[4096];
+	size_t bad;
+	int fd, cfd;
+
+	snprintf(cpath, sizeof(cpath), "%s.clone", path);
+	fd = open(path, O_RDONLY);
+	cfd = open(cpath, O_RDONLY);
+	if (fd < 0 || cfd < 0) {
+		perror("daxpud: open");
+		return 2;
+	}
+	/* FILE: pattern SEED except the page written after the clone. */
+	bad = bad_pread(fd, SZ_1G, seed);
+	check(bad == 1, "FILE: pattern except the copied-on-write page", "%zu bad pages (1 expected)", bad);
+	check(pread(fd, buf, PG, COW_OFF) == PG && buf[0] == pat(seed + 1, COW_OFF),
+	      "FILE: the copied-on-write page holds the new data", "at +%lu MiB", COW_OFF >> 20);
+	bad = bad_pread(cfd, SZ_1G, seed);
+	check(bad == 0, "FILE.clone: pattern everywhere", "%zu bad pages", bad);
+	close(fd);
+	close(cfd);
+	return failed;
+}
+
+static int do_clone(const char *path, uint64_t seed)
+{
+	char cpath[4096];
+	uint64_t *m, *c;
+	long f0;
+	int fd, cfd;
+
+	snprintf(cpath, sizeof(cpath), "%s.clone", path);
+	fd = open(path, O_RDWR);
+	cfd = open(cpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || cfd < 0) {
+		perror("daxpud: open");
+		return 2;
+	}
+	m = map_file(fd);
+	f0 = minflt();
+	fill(m, SZ_1G, seed);
+	f0 = minflt() - f0;
+	check(f0 == 1, "written through one PUD", "%ld fault(s) for 1 GiB", f0);
+	check(msync(m, SZ_1G, MS_SYNC) == 0, "msync", "%s", strerror(errno));
+	check(ioctl(cfd, FICLONE, fd) == 0, "FICLONE while mapped", "%s", strerror(errno));
+	if (failed)
+		return failed;
+	f0 = minflt();
+	check(bad_pages(m, 0, SZ_1G, seed) == 0, "FILE through its mapping after the clone", "pattern %" PRIu64, seed);
+	f0 = minflt() - f0;
+	check(f0 > 1 && f0 <= 512, "shared blocks mapped again, not with a PUD", "%ld fault(s) for 1 GiB", f0);
+	m[COW_OFF / 8] = pat(seed + 1, COW_OFF);
+	check(msync(m, SZ_1G, MS_SYNC) == 0, "msync after the copy-on-write", "%s", strerror(errno));
+	c = map_file(cfd);
+	f0 = minflt();
+	check(bad_pages(c, 0, SZ_1G, seed) == 0, "FILE.clone through a mapping", "pattern %" PRIu64, seed);
+	f0 = minflt() - f0;
+	/* 511 PMDs, and PTEs for the 2M range around the page that FILE no
+	 * longer shares (FILE.clone's extent is split there). */
+	check(f0 > 1 && f0 <= 1023, "FILE.clone's shared blocks not mapped with a PUD", "%ld fault(s) for 1 GiB", f0);
+	munmap(c, SZ_1G);
+	munmap(m, SZ_1G);
+	close(cfd);
+	close(fd);
+	return clone_check(path, seed);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: daxpud map|verify|busy|sync|truncate FILE SEED\n");
+		fprintf(stderr, "usage: daxpud map|verify|busy|sync|truncate|clone|clonecheck FILE SEED\n");
 		return 2;
 	}
 	seed = strtoull(argv[3], NULL, 0);
@@ -351,5 +505,9 @@ int main(int argc, char **argv)
 		return do_sync(argv[2], seed);
 	if (!strcmp(argv[1], "truncate"))
 		return do_truncate(argv[2], seed);
+	if (!strcmp(argv[1], "clone"))
+		return do_clone(argv[2], seed);
+	if (!strcmp(argv[1], "clonecheck"))
+		return clone_check(argv[2], seed);
 	return 2;
 }

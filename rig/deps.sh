@@ -15,4 +15,21 @@ if [ -n "$missing" ]; then
 	apt-get install -y -q --no-install-recommends $missing >/dev/null ||
 		fail "apt-get install failed for: $missing"
 fi
-say "packages ok; linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12)"
+# Mainline's source: linux-source-7.3 from trixie-backports.  The suite is
+# added pinned at priority 1, so apt never upgrades this bookworm system from
+# it; tree.sh only downloads that one arch-all package and unpacks it.
+SRCLIST=/etc/apt/sources.list.d/rig-trixie-backports.sources
+PIN=/etc/apt/preferences.d/rig-trixie-backports
+if [ ! -f "$SRCLIST" ] || [ ! -f "$PIN" ]; then
+	[ "$(id -u)" = 0 ] || fail "need root to add trixie-backports (for linux-source-7.3)"
+	say "adding trixie-backports (pinned at priority 1) for linux-source-7.3"
+	printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' >"$SRCLIST"
+	printf 'Package: *\nPin: release n=trixie-backports\nPin-Priority: 1\n' >"$PIN"
+	apt-get update -q >/dev/null || fail "apt-get update failed"
+fi
+cand() { apt-cache policy linux-source-7.3 | sed -n 's/^ *Candidate: //p'; }
+case $(cand) in [0-9]*) ;; *)
+	apt-get update -q >/dev/null || fail "apt-get update failed"
+	case $(cand) in [0-9]*) ;; *) fail "linux-source-7.3 not found in trixie-backports" ;; esac ;;
+esac
+say "packages ok; linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12), linux-source-7.3 $(cand)"

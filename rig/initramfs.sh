@@ -3,8 +3,8 @@
 # xfs_io, filefrag and their libraries (all from the host's Debian packages),
 # the KVM selftests, daxvm and the L1 job scripts in rig/l1/.
 . "$(dirname "$0")/common.sh"
-ROOT=$BUILD/initramfs
-OUTF=$BUILD/initramfs.cpio
+ROOT=$BDIR/initramfs
+OUTF=$BDIR/initramfs.cpio
 BINS="/bin/busybox /usr/bin/ndctl /usr/bin/daxctl /sbin/mkfs.ext4 /sbin/mkfs.xfs
       /usr/sbin/xfs_io /usr/sbin/filefrag /usr/bin/fallocate /sbin/dumpe2fs
       /usr/bin/qemu-system-x86_64"
@@ -14,8 +14,8 @@ FIRMWARE="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin
       /usr/share/qemu/kvmvapic.bin"
 for b in $BINS; do [ -x "$b" ] || fail "initramfs: $b missing: run 'make deps'"; done
 for f in $FIRMWARE; do [ -f "$f" ] || fail "initramfs: $f missing: run 'make deps'"; done
-[ -x "$BUILD/daxvm" ] || fail "initramfs: build/daxvm missing: run 'make selftests'"
-[ -x "$BUILD/l2pat" ] || fail "initramfs: build/l2pat missing: run 'make selftests'"
+[ -x "$BDIR/daxvm" ] || fail "initramfs: daxvm missing: run 'make selftests'"
+[ -x "$BDIR/l2pat" ] || fail "initramfs: l2pat missing: run 'make selftests'"
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,run,etc,rig,selftests,lib64}
 for b in $BINS; do
@@ -37,17 +37,17 @@ cp "$OBJ"/modules.builtin* "$ROOT/lib/modules/$KREL/" 2>/dev/null || true
 cp "$TOP"/rig/l1/* "$ROOT/rig/"
 mv "$ROOT/rig/init" "$ROOT/init"
 chmod +x "$ROOT/init" "$ROOT"/rig/*.sh
-cp "$BUILD/daxvm" "$ROOT/rig/daxvm"
+cp "$BDIR/daxvm" "$ROOT/rig/daxvm"
 for f in $FIRMWARE; do mkdir -p "$ROOT$(dirname "$f")"; cp -L "$f" "$ROOT$f"; done
 # The L2 guest: our own kernel, and an initramfs whose only file is l2pat
 # as /init (it mounts devtmpfs itself for its console).
-mkdir -p "$ROOT/rig/l2" "$BUILD/l2root"
+mkdir -p "$ROOT/rig/l2" "$BDIR/l2root"
 cp "$OBJ/arch/x86/boot/bzImage" "$ROOT/rig/l2/bzImage"
-cp "$BUILD/l2pat" "$BUILD/l2root/init"
-cp "$BUILD/l2pat" "$ROOT/rig/l2pat"
-cp "$BUILD/daxpud" "$ROOT/rig/daxpud"
-cp "$BUILD/daxrel" "$ROOT/rig/daxrel"
-(cd "$BUILD/l2root" && echo init | cpio -o -H newc --quiet >"$ROOT/rig/l2/initramfs.cpio")
+cp "$BDIR/l2pat" "$BDIR/l2root/init"
+cp "$BDIR/l2pat" "$ROOT/rig/l2pat"
+cp "$BDIR/daxpud" "$ROOT/rig/daxpud"
+cp "$BDIR/daxrel" "$ROOT/rig/daxrel"
+(cd "$BDIR/l2root" && echo init | cpio -o -H newc --quiet >"$ROOT/rig/l2/initramfs.cpio")
 # Selftests: executables only, keeping their x86_64/ sub-folder, stripped.
 (cd "$KST" && find . -type f -perm -u+x ! -name '*.o' ! -name '*.d' -print0 |
 	cpio -0 -pdm --quiet "$ROOT/selftests")

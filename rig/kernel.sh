@@ -1,32 +1,49 @@
 #!/bin/bash
 # Configure and build the rig kernel:
-#   x86_64: defconfig + config/x86_64.config [+ config/debug.config] -> bzImage
-#   arm64 (RIG_ARCH=arm64): allnoconfig + config/arm64.config -> Image, cross-built
+#   x86_64: defconfig + config/x86_64.config + config/x86_64-$BASE.config
+#           [+ config/debug.config] -> bzImage
+#   arm64 (RIG_ARCH=arm64): allnoconfig + config/arm64.config
+#           + config/arm64-$BASE.config -> Image, cross-built
+# CONFIG_ONLY=1: configure and install the uapi headers only (series checks).
 . "$(dirname "$0")/common.sh"
 need gcc; need ccache; need flex; need bison
 FRAGS="$TOP/config/$RIG_ARCH.config"
-BASECFG=defconfig TARGETS="bzImage modules" LOG=$BUILD/kernel${VARIANT:+-$VARIANT}.log
+# Each series' own options (its KUnit suites): config/<arch>-<base>.config.
+[ -f "$TOP/config/$RIG_ARCH-$BASE.config" ] && FRAGS="$FRAGS $TOP/config/$RIG_ARCH-$BASE.config"
+BASECFG=defconfig TARGETS="bzImage modules" LOG=$BDIR/kernel${VARIANT:+-$VARIANT}.log
 KARCH=x86 CROSS=
 if [ "$RIG_ARCH" = arm64 ]; then
 	need aarch64-linux-gnu-gcc
-	BASECFG=allnoconfig TARGETS=Image LOG=$BUILD/kernel-arm64.log
+	BASECFG=allnoconfig TARGETS=Image LOG=$BDIR/kernel-arm64.log
 	KARCH=arm64 CROSS=aarch64-linux-gnu-
 fi
 KMAKE=(make -C "$SRC" O="$OBJ" ARCH=$KARCH CROSS_COMPILE=$CROSS)
 [ "${VARIANT:-}" = debug ] && FRAGS="$FRAGS $TOP/config/debug.config"
 mkdir -p "$OBJ"
 cat $FRAGS | sha256sum >"$OBJ/.frags.new"
-if [ ! -f "$OBJ/.config" ] || ! cmp -s "$OBJ/.frags.new" "$OBJ/.frags"; then
+# frags_in_config: every =y/=m line of the fragments is in .config.  A make
+# run in $OBJ on a tree without the series' Kconfig (another branch) drops
+# its options from .config: configure again then.
+frags_in_config() {
+	local f l
+	for f in $FRAGS; do
+		while IFS= read -r l; do
+			grep -qx "$l" "$OBJ/.config" || return 1
+		done < <(grep '^CONFIG_.*=[ym]$' "$f")
+	done
+}
+if [ ! -f "$OBJ/.config" ] || ! cmp -s "$OBJ/.frags.new" "$OBJ/.frags" || ! frags_in_config; then
 	say "kernel: configuring ($BASECFG + $(echo $FRAGS | sed "s|$TOP/||g"))"
 	"${KMAKE[@]}" -s $BASECFG >/dev/null
 	(cd "$SRC" && ARCH=$KARCH CROSS_COMPILE=$CROSS scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" $FRAGS >"$OBJ/merge.log" 2>&1)
 	"${KMAKE[@]}" -s olddefconfig
-	for f in $FRAGS; do
-		grep '^CONFIG_.*=[ym]$' "$f" | while IFS= read -r l; do
-			grep -qx "$l" "$OBJ/.config" || fail "kernel: $l from $(basename "$f") did not stick (unmet dependency?)"
-		done
-	done
+	frags_in_config || fail "kernel: an option of $(echo $FRAGS | sed "s|$TOP/||g") did not stick (unmet dependency?)"
 	mv "$OBJ/.frags.new" "$OBJ/.frags"
+fi
+if [ "${CONFIG_ONLY:-0}" = 1 ]; then
+	"${KMAKE[@]}" -s headers >"$OBJ/headers.log" 2>&1 || { tail "$OBJ/headers.log"; fail "make headers failed"; }
+	say "kernel: $RIG_ARCH configured, uapi headers in ${OBJ#$TOP/}/usr/include (BASE=$BASE)"
+	exit 0
 fi
 say "kernel: building $RIG_ARCH $TARGETS with ccache, -j$JOBS (cold: ~15 min on 2 cores; progress in ${LOG#$TOP/})"
 start=$(date +%s)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# negative.sh [dax|pud|reliability]: show that the tests fail on the defects
+# negative.sh [dax|pud|reliability|mainline]: show that the tests fail on the defects
 # they guard.  Build the kernel with a throwaway breakage on top of the
 # series, run the guarding suites, put the tree back.  Succeeds only if
 # every guarding suite failed.
@@ -10,6 +10,13 @@
 #   reliability (make negative-reliability): rig/negative-reliability.diff,
 #     KVM ignores MMU-notifier invalidations; suite reliability (the cases
 #     with a running guest, on the rig kernel: no KASAN needed to see it).
+#   mainline (make negative-mainline): BASE=7.3, rig/negative-7.3.diff: the
+#     three decisions the mainline KUnit suites test are broken (ZONE_DEVICE
+#     pages A/D-tracked, x86 reserved RAM taken for MMIO whatever its
+#     memtype, arm64 non-memblock pfns Device whatever the VMA); suites kunit
+#     (x86 L1) and arm64-kunit (the arm64 leg).
+# dax, pud, reliability: their diffs are for the 6.12 tree; mainline: 7.3.
+case ${1:-} in mainline) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
@@ -21,21 +28,28 @@ reliability)
 	DIFF=$TOP/rig/negative-reliability.diff JOB=reliability SUITES=reliability
 	KARGS="rig.only=disturb,hwpoison rig.rel_secs=3 rig.rel_cycles=20"
 	RESULTS=$TOP/results/negative-reliability ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax, pud or reliability)" ;;
+mainline)
+	DIFF=$TOP/rig/negative-7.3.diff JOB=test SUITES="kunit arm64-kunit"
+	KARGS="rig.only=kunit" RESULTS=$TOP/results/negative-7.3 ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability or mainline)" ;;
 esac
 export KARGS RESULTS
-git -C "$SRC" diff --quiet || fail "build/linux has uncommitted changes; commit or drop them first"
+git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"
 git -C "$SRC" apply "$DIFF" || fail "${DIFF#$TOP/} does not apply"
 trap 'git -C "$SRC" apply -R "$DIFF"' EXIT
 "$TOP/rig/kernel.sh"
 "$TOP/rig/initramfs.sh"
 rm -rf "$RESULTS"
 "$TOP/rig/boot.sh" $JOB 1200 || true
+if [ "$MODE" = mainline ]; then
+	"$TOP/rig/arm64.sh" build
+	"$TOP/rig/arm64.sh" test || true
+fi
 "$TOP/rig/summary.sh" >"$RESULTS/summary.txt" || true
 cat "$RESULTS/summary.txt"
 missed=""
 for s in $SUITES; do
-	grep -q '^not ok' "$RESULTS/$s.tap" 2>/dev/null || missed="$missed $s"
+	grep -q '^not ok' "$RESULTS/$RPFX$s.tap" 2>/dev/null || missed="$missed $s"
 done
 [ -z "$missed" ] || fail "negative: no failure in:$missed -- these tests do not catch the breakage"
 say "negative ($MODE): every guarding suite failed on the broken kernel, as it must (${RESULTS#$TOP/}/)"

@@ -3,19 +3,19 @@
 # programs (daxvm, l2pat, daxpud, daxrel).
 . "$(dirname "$0")/common.sh"
 [ -d "$OBJ/usr/include/linux" ] || fail "no kernel headers: run 'make kernel' first"
-say "selftests: building KVM selftests statically from build/linux"
+say "selftests: building KVM selftests statically from ${SRC#$TOP/} (BASE=$BASE)"
 start=$(date +%s)
 if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$KST" \
 	CC="ccache gcc" KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS="-static" \
-	-j"$JOBS" >"$BUILD/selftests.log" 2>&1; then
-	grep -E 'error' "$BUILD/selftests.log" | head -20
-	fail "KVM selftests build failed: see build/selftests.log"
+	-j"$JOBS" >"$BDIR/selftests.log" 2>&1; then
+	grep -E 'error' "$BDIR/selftests.log" | head -20
+	fail "KVM selftests build failed: see ${BDIR#$TOP/}/selftests.log"
 fi
-gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BUILD/daxvm" "$TOP/rig/daxvm.c" ||
+gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BDIR/daxvm" "$TOP/rig/daxvm.c" ||
 	fail "daxvm build failed"
-gcc -static -O2 -Wall -Werror -o "$BUILD/l2pat" "$TOP/rig/l2pat.c" || fail "l2pat build failed"
-gcc -static -O2 -Wall -Werror -o "$BUILD/daxpud" "$TOP/rig/daxpud.c" || fail "daxpud build failed"
-gcc -static -O2 -Wall -Werror -pthread -isystem "$OBJ/usr/include" -o "$BUILD/daxrel" "$TOP/rig/daxrel.c" ||
+gcc -static -O2 -Wall -Werror -o "$BDIR/l2pat" "$TOP/rig/l2pat.c" || fail "l2pat build failed"
+gcc -static -O2 -Wall -Werror -pthread -o "$BDIR/daxpud" "$TOP/rig/daxpud.c" || fail "daxpud build failed"
+gcc -static -O2 -Wall -Werror -pthread -isystem "$OBJ/usr/include" -o "$BDIR/daxrel" "$TOP/rig/daxrel.c" ||
 	fail "daxrel build failed"
 n=$(find "$KST" -type f -perm -u+x ! -name '*.o' ! -name '*.sh' | wc -l)
 say "selftests: $n binaries in $(( $(date +%s) - start ))s"

@@ -1,8 +1,10 @@
 #!/bin/bash
-# Series plumbing: apply | export | check.   patches/series is the source of truth.
+# Series plumbing: apply | export | check | mirror, for $BASE (common.sh):
+# 7.3 = the mainline series in patches/, 6.12 = its stable backport in
+# patches/stable-6.12/.  Each folder's "series" file is the source of truth;
+# the mirror folders (every file the series adds) follow the mainline one.
 . "$(dirname "$0")/common.sh"
-PATCHES=$TOP/patches
-STAMP=$BUILD/applied.stamp
+STAMP=$BDIR/applied.stamp
 MIRRORS="virt include mm tools Documentation arch fs drivers lib"
 # The base tree is a single commit without upstream history, so checkpatch
 # cannot look up the upstream commits that changelogs cite
@@ -11,7 +13,7 @@ MIRRORS="virt include mm tools Documentation arch fs drivers lib"
 CHECKPATCH_IGNORE="--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES"
 
 series_files() {
-	[ -f "$PATCHES/series" ] || fail "patches/series missing"
+	[ -f "$PATCHES/series" ] || fail "${PATCHES#$TOP/}/series missing"
 	grep -v -e '^\s*#' -e '^\s*$' "$PATCHES/series" | while read -r p; do
 		[ -f "$PATCHES/$p" ] || fail "patches/series names $p, which does not exist"
 		echo "$PATCHES/$p"
@@ -27,13 +29,13 @@ am_series() {
 		if ! git -C "$repo" am -q --keep-cr "$p" >"$BUILD/am.log" 2>&1; then
 			cat "$BUILD/am.log" >&2
 			git -C "$repo" am --abort >/dev/null 2>&1 || true
-			fail "patch $(basename "$p") does not apply (see above); fix it in patches/ or rebase the series"
+			fail "patch $(basename "$p") does not apply (see above); fix it in ${PATCHES#$TOP/}/ or rebase the series"
 		fi
 	done
 }
 
 cmd_apply() {
-	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree'"
+	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree BASE=$BASE'"
 	local want; want=$(series_hash)
 	local head; head=$(git -C "$SRC" rev-parse HEAD)
 	if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want $head" ]; then
@@ -42,12 +44,13 @@ cmd_apply() {
 	fi
 	if [ "${FORCE:-0}" != 1 ] && [ "$(git -C "$SRC" rev-parse base)" != "$head" ] &&
 	   { [ ! -f "$STAMP" ] || [ "$(cut -d' ' -f2 "$STAMP")" != "$head" ]; }; then
-		fail "build/linux has commits that are not in patches/: run 'make export' first (or FORCE=1 to drop them)"
+		fail "${SRC#$TOP/} has commits that are not in ${PATCHES#$TOP/}/: run 'make export BASE=$BASE' first (or FORCE=1 to drop them)"
 	fi
 	git -C "$SRC" am --abort >/dev/null 2>&1 || true
 	git -C "$SRC" checkout -q -f dax
 	git -C "$SRC" reset -q --hard base
 	am_series "$SRC"
+	mkdir -p "$BDIR"
 	echo "$want $(git -C "$SRC" rev-parse HEAD)" >"$STAMP"
 	say "apply: $(git -C "$SRC" rev-list --count base..HEAD) patches applied on $(git -C "$SRC" log -1 --format=%s base)"
 }
@@ -55,9 +58,12 @@ cmd_apply() {
 cmd_export() {
 	local n old="$PATCHES/0000-cover-letter.patch" tmp
 	n=$(git -C "$SRC" rev-list --count base..HEAD)
-	[ "$n" -gt 0 ] || fail "export: no commits on top of base in build/linux"
+	[ "$n" -gt 0 ] || fail "export: no commits on top of base in ${SRC#$TOP/}"
 	tmp=$(mktemp -d)
-	git -C "$SRC" format-patch -q --cover-letter --base=base -o "$tmp" base..HEAD
+	# The mainline series is an RFC until it carries the fsdax PUD core.
+	local pfx=PATCH
+	[ "$BASE" = 7.3 ] && pfx="RFC PATCH"
+	git -C "$SRC" format-patch -q --cover-letter --base=base --subject-prefix="$pfx" -o "$tmp" base..HEAD
 	# Keep the subject and blurb of the existing cover letter.
 	[ -f "$old" ] && python3 "$TOP/rig/cover.py" "$old" "$tmp/0000-cover-letter.patch"
 	rm -f "$PATCHES"/*.patch
@@ -65,14 +71,16 @@ cmd_export() {
 	cp "$tmp"/*.patch "$PATCHES/"
 	rm -rf "$tmp"
 	(cd "$PATCHES" && ls [0-9]*.patch | grep -v '^0000-cover-letter' >series)
+	mkdir -p "$BDIR"
 	echo "$(series_hash) $(git -C "$SRC" rev-parse HEAD)" >"$STAMP"
-	say "export: $n patches -> patches/ (series updated)"
-	"$0" mirror
+	say "export: $n patches -> ${PATCHES#$TOP/}/ (series updated)"
+	[ "$BASE" != 7.3 ] || "$0" mirror
 }
 
 # Copy every file the series adds into the mirror folders.
 cmd_mirror() {
 	local f
+	[ "$BASE" = 7.3 ] || fail "mirror: the mirror folders follow the mainline series (BASE=7.3)"
 	for f in $(git -C "$SRC" diff --name-only --diff-filter=A base HEAD); do
 		mkdir -p "$TOP/$(dirname "$f")"
 		cp "$SRC/$f" "$TOP/$f"
@@ -99,14 +107,18 @@ build_targets() {
 }
 
 cmd_check() {
-	local wt=$BUILD/check-tree errs=0 p out c f added objs t64
-	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree'"
-	[ -f "$OBJ/.config" ] || fail "no kernel config: run 'make kernel'"
+	local wt=$BDIR/check-tree errs=0 p out c f added objs t64 a64=$BDIR/obj-arm64 kmake
+	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree BASE=$BASE'"
+	say "check: BASE=$BASE, ${PATCHES#$TOP/}/ on $(git -C "$SRC" log -1 --format=%s base)"
+	# Kernel configs (and uapi headers for the selftests): those of the
+	# built kernels, else configured here without building.
+	[ -f "$OBJ/.config" ] || CONFIG_ONLY=1 "$TOP/rig/kernel.sh"
+	[ -f "$a64/.config" ] || RIG_ARCH=arm64 CONFIG_ONLY=1 "$TOP/rig/kernel.sh"
 	say "check: checkpatch --strict on each patch"
 	for p in $(series_files); do
 		# Debian's python3 (with python3-ply) for the SPDX check, not a pyenv one.
 		out=$(cd "$SRC" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q $CHECKPATCH_IGNORE "$p" 2>&1 || true)
-		if echo "$out" | grep -q -e '^ERROR' -e '^WARNING'; then
+		if grep -q -e '^ERROR' -e '^WARNING' <<<"$out"; then
 			echo "$out"; echo "checkpatch: FAIL $(basename "$p")"; errs=$((errs + 1)); continue
 		fi
 		echo "checkpatch: ok   $(basename "$p")$(echo "$out" | grep -c '^CHECK' | sed 's/^0$//;s/.\+/ (& CHECK)/')"
@@ -117,60 +129,61 @@ cmd_check() {
 	git -C "$SRC" worktree add -q --detach "$wt" base
 	am_series "$wt"
 	echo "apply: ok   $(git -C "$wt" rev-list --count base..HEAD) patches"
-	say "check: files the series adds are mirrored byte-identically"
 	added=$(git -C "$wt" diff --name-only --diff-filter=A base HEAD)
+	if [ "$BASE" = 7.3 ]; then
+		say "check: files the series adds are mirrored byte-identically"
+		for f in $added; do
+			if cmp -s "$wt/$f" "$TOP/$f"; then echo "mirror: ok   $f"
+			else echo "mirror: FAIL $f differs from or is missing in the repo"; errs=$((errs + 1)); fi
+		done
+		for f in $(cd "$TOP" && git ls-files $MIRRORS 2>/dev/null); do
+			grep -qx "$f" <<<"$added" ||
+				{ echo "mirror: FAIL $f is in the repo but the series does not add it"; errs=$((errs + 1)); }
+		done
+	fi
 	for f in $added; do
-		if cmp -s "$wt/$f" "$TOP/$f"; then echo "mirror: ok   $f"
-		else echo "mirror: FAIL $f differs from or is missing in the repo"; errs=$((errs + 1)); fi
-	done
-	for f in $added; do
-		(cd "$wt" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats -f "$f" 2>/dev/null) |
-			grep -q -v 'linux-kernel@vger.kernel.org' ||
+		grep -q -v 'linux-kernel@vger.kernel.org' \
+			<<<"$(cd "$wt" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats -f "$f" 2>/dev/null)" ||
 			{ echo "maintainers: FAIL no MAINTAINERS entry covers $f"; errs=$((errs + 1)); }
 	done
-	for f in $(cd "$TOP" && git ls-files $MIRRORS 2>/dev/null); do
-		echo "$added" | grep -qx "$f" ||
-			{ echo "mirror: FAIL $f is in the repo but the series does not add it"; errs=$((errs + 1)); }
-	done
 	say "check: each patch compiles the objects it touches (x86_64 and arm64)"
-	local a64=$BUILD/obj-arm64 kmake
-	[ -f "$a64/.config" ] || fail "no arm64 kernel config: run 'make arm64-build'"
-	mkdir -p "$BUILD/obj-check" "$BUILD/obj-check-arm64"
-	cp "$OBJ/.config" "$BUILD/obj-check/.config"
-	cp "$a64/.config" "$BUILD/obj-check-arm64/.config"
+	mkdir -p "$BDIR/obj-check" "$BDIR/obj-check-arm64"
+	cp "$OBJ/.config" "$BDIR/obj-check/.config"
+	cp "$a64/.config" "$BDIR/obj-check-arm64/.config"
 	for c in $(git -C "$wt" rev-list --reverse base..HEAD); do
 		git -C "$wt" checkout -q "$c"
 		for arch in x86 arm64; do
 			objs=$(build_targets "$wt" "$c" $arch)
 			[ -n "$objs" ] || continue
 			if [ $arch = x86 ]; then
-				kmake=(O="$BUILD/obj-check" CC="ccache gcc")
+				kmake=(O="$BDIR/obj-check" CC="ccache gcc")
 			else
-				kmake=(O="$BUILD/obj-check-arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+				kmake=(O="$BDIR/obj-check-arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 				       CC="ccache aarch64-linux-gnu-gcc")
 			fi
-			if make -s -C "$wt" "${kmake[@]}" -j"$JOBS" olddefconfig $objs >"$BUILD/check-build.log" 2>&1
+			if make -s -C "$wt" "${kmake[@]}" -j"$JOBS" olddefconfig $objs >"$BDIR/check-build.log" 2>&1
 			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$arch: $(echo $objs)]"
-			else tail -30 "$BUILD/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [$arch]"; errs=$((errs + 1)); fi
+			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [$arch]"; errs=$((errs + 1)); fi
 		done
-		if git -C "$wt" diff --name-only "$c~1" "$c" | grep -q '^tools/testing/selftests/kvm/'; then
+		if grep -q '^tools/testing/selftests/kvm/' <<<"$(git -C "$wt" diff --name-only "$c~1" "$c")"; then
 			# arm64: the library and dax_mapping_test once it is built there.
 			t64=kvm_binary_stats_test
-			grep -q '^TEST_GEN_PROGS_aarch64 += dax_mapping_test' "$wt/tools/testing/selftests/kvm/Makefile" &&
-				t64=dax_mapping_test
-			if make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BUILD/check-selftests" CC="ccache gcc" \
-				KHDR_INCLUDES="-isystem $OBJ/usr/include" -j"$JOBS" >"$BUILD/check-build.log" 2>&1 &&
-			   make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BUILD/check-selftests-arm64" \
+			grep -q -e '^TEST_GEN_PROGS_aarch64 += dax_mapping_test' \
+				-e '^TEST_GEN_PROGS_arm64 += dax_mapping_test' \
+				"$wt"/tools/testing/selftests/kvm/Makefile* && t64=dax_mapping_test
+			if make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BDIR/check-selftests" CC="ccache gcc" \
+				KHDR_INCLUDES="-isystem $OBJ/usr/include" -j"$JOBS" >"$BDIR/check-build.log" 2>&1 &&
+			   make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BDIR/check-selftests-arm64" \
 				ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
 				KHDR_INCLUDES="-isystem $a64/usr/include" -j"$JOBS" \
-				"$BUILD/check-selftests-arm64/$t64" >>"$BUILD/check-build.log" 2>&1
+				"$BDIR/check-selftests-arm64/$t64" >>"$BDIR/check-build.log" 2>&1
 			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests: x86_64 all, arm64 $t64]"
-			else tail -30 "$BUILD/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi
+			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi
 		fi
 	done
 	git -C "$SRC" worktree remove -f "$wt"
-	[ "$errs" = 0 ] || fail "check: $errs problem(s), see above"
-	say "check: all ok"
+	[ "$errs" = 0 ] || fail "check: BASE=$BASE: $errs problem(s), see above"
+	say "check: BASE=$BASE: all ok"
 }
 
 case "${1:-}" in

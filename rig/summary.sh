@@ -4,7 +4,7 @@
 . "$(dirname "$0")/common.sh"
 shopt -s nullglob
 P=0 F=0 S=0 rc=0
-printf '%-18s %6s %6s %6s %6s\n' suite planned passed failed skipped
+printf '%-22s %6s %6s %6s %6s\n' suite planned passed failed skipped
 # summary.sh [PREFIX]: only the suites whose name starts with PREFIX.
 for t in "$RESULTS"/${1:-}*.tap; do
 	s=$(basename "$t" .tap)
@@ -12,7 +12,7 @@ for t in "$RESULTS"/${1:-}*.tap; do
 	skip=$(grep -c '^ok .*# SKIP' "$t" || true)
 	pass=$(( $(grep -c '^ok ' "$t" || true) - skip ))
 	failn=$(grep -c '^not ok ' "$t" || true)
-	printf '%-18s %6s %6s %6s %6s\n' "$s" "${plan:-?}" "$pass" "$failn" "$skip"
+	printf '%-22s %6s %6s %6s %6s\n' "$s" "${plan:-?}" "$pass" "$failn" "$skip"
 	if [ "${plan:-x}" != $((pass + failn + skip)) ]; then
 		echo "  $s: plan ${plan:-missing} but $((pass + failn + skip)) results (crash or hang?)"; rc=1
 	fi

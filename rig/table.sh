@@ -1,7 +1,7 @@
 #!/bin/bash
 # Print results/run.rows (daxvm's key=value lines) as the "make run" table.
 . "$(dirname "$0")/common.sh"
-ROWS=$RESULTS/run.rows
+ROWS=$RESULTS/${RPFX}run.rows
 [ -s "$ROWS" ] || fail "no rows in results/run.rows: did 'make run' boot?"
 {
 	printf '%-14s %8s %9s %9s %9s %14s %12s  %s\n' backing size_MiB pages_4k pages_2m pages_1g host_can_map populate_ms verify
@@ -12,9 +12,9 @@ ROWS=$RESULTS/run.rows
 		printf '%-14s %8s %9s %9s %9s %14s %12s  %s\n' "$(get backing)" "$(get size_mib)" \
 			"$(get pages_4k)" "$(get pages_2m)" "$(get pages_1g)" "$host" "$(get populate_ms)" "$(get verify)"
 	done <"$ROWS"
-} | tee "$RESULTS/run.table"
+} | tee "$RESULTS/${RPFX}run.table"
 # The L2 guests (Debian's QEMU in L1, our kernel as L2, RAM on DAX).
-L2=$RESULTS/run.l2rows
+L2=$RESULTS/${RPFX}run.l2rows
 [ -s "$L2" ] || exit 0
 {
 	echo
@@ -27,4 +27,4 @@ L2=$RESULTS/run.l2rows
 		printf '%-14s %8s %9s %9s %9s %10s %10s  %s\n' "$(get backing)" "$(get size_mib)" \
 			"$(get pages_4k)" "$(get pages_2m)" "$(get pages_1g)" "$(get l2_pages)" "$(get backing_found)" "$ck"
 	done <"$L2"
-} | tee -a "$RESULTS/run.table"
+} | tee -a "$RESULTS/${RPFX}run.table"

@@ -1,28 +1,61 @@
 #!/bin/bash
-# Extract Debian's linux-source-6.12 into build/linux and commit it as "base".
+# Extract Debian's kernel source for $BASE into $SRC and commit it as tag
+# "base":  6.12: linux-source-6.12 (bookworm, installed by deps.sh);
+#          7.3:  linux-source-7.3 (trixie-backports, arch all): downloaded
+#                with apt-get download and unpacked with dpkg -x, not
+#                installed (deps.sh adds the suite, pinned at priority 1).
 . "$(dirname "$0")/common.sh"
-TARBALL=/usr/src/linux-source-6.12.tar.xz
-[ -f "$TARBALL" ] || fail "$TARBALL missing: run 'make deps' (apt-get install linux-source-6.12)"
-DEBVER=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+PKG=linux-source-$BASE
 if git -C "$SRC" rev-parse -q --verify base >/dev/null 2>&1; then
-	say "tree: reusing $SRC ($(git -C "$SRC" log -1 --format=%s base))"
+	say "tree: reusing ${SRC#$TOP/} ($(git -C "$SRC" log -1 --format=%s base))"
 	exit 0
 fi
-rm -rf "$SRC" "$BUILD/linux-source-6.12"
+case $BASE in
+6.12)	TARBALL=/usr/src/$PKG.tar.xz
+	[ -f "$TARBALL" ] || fail "$TARBALL missing: run 'make deps' (apt-get install $PKG)"
+	DEBVER=$(dpkg-query -W -f='${Version}' "$PKG") ;;
+7.3)	# The version the mainline cover letter's base-commit names; another
+	# one (backports keep only the newest) is used with a warning.
+	DEBVER=${LINUX_73_DEBVER:-7.3.4-1~bpo13+1}
+	if ! apt-cache show "$PKG=$DEBVER" >/dev/null 2>&1; then
+		cand=$(apt-cache policy "$PKG" | sed -n 's/^ *Candidate: //p')
+		[ -n "$cand" ] && [ "$cand" != "(none)" ] ||
+			fail "$PKG not known to apt: run 'make deps' (adds trixie-backports, pinned low)"
+		say "tree: WARNING: $PKG $DEBVER is gone from the archive, using $cand: the base-commit will differ from the cover letter's"
+		DEBVER=$cand
+	fi
+	DEB=$BUILD/deb/${PKG}_${DEBVER//:/%3a}_all.deb
+	mkdir -p "$BUILD/deb"
+	if [ ! -f "$DEB" ]; then
+		say "tree: apt-get download $PKG=$DEBVER ..."
+		(cd "$BUILD/deb" && apt-get download -q "$PKG=$DEBVER" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+		[ -f "$DEB" ] || fail "apt-get download $PKG=$DEBVER failed"
+	fi
+	rm -rf "$BUILD/deb/x"
+	dpkg -x "$DEB" "$BUILD/deb/x"
+	TARBALL=$BUILD/deb/x/usr/src/$PKG.tar.xz ;;
+esac
+rm -rf "$SRC" "$BUILD/$PKG"
 mkdir -p "$BUILD"
-say "tree: extracting $TARBALL (Debian $DEBVER) ..."
+say "tree: extracting ${TARBALL#$TOP/} (Debian $DEBVER) ..."
 tar -C "$BUILD" -xf "$TARBALL"
-mv "$BUILD/linux-source-6.12" "$SRC"
+mv "$BUILD/$PKG" "$SRC"
+D="$(date -u -r "$TARBALL" +%FT%TZ)"
+rm -rf "$BUILD/deb/x"
 KVER=$(make -s -C "$SRC" kernelversion)
 say "tree: committing pristine $KVER as tag 'base' ..."
 cd "$SRC"
 git init -q -b dax .
-git config user.name "KVM DAX Team"
-git config user.email kvm-dax@example.com
+# git am needs a committer: a machine without a git identity gets a
+# repo-local one that says so (the patches' From: is their author's).
+git config user.email >/dev/null || git config user.email rig@localhost
+git config user.name >/dev/null || git config user.name "rig (no git identity configured)"
 git add -A -f . >/dev/null
-# Fixed identity and date: the same tarball gives the same base commit
-# everywhere, so the cover letter's base-commit names it.
-GIT_AUTHOR_DATE="$(date -u -r "$TARBALL" +%FT%TZ)" GIT_COMMITTER_DATE="$(date -u -r "$TARBALL" +%FT%TZ)" \
-	git commit -q -m "Linux $KVER (Debian linux-source-6.12 $DEBVER)"
+# Fixed identity and date for this synthetic commit only (the series' own
+# commits carry the exporter's git identity): the same tarball gives the
+# same base commit everywhere, so the cover letter's base-commit names it.
+GIT_AUTHOR_NAME="KVM DAX Team" GIT_AUTHOR_EMAIL=kvm-dax@example.com GIT_AUTHOR_DATE="$D" \
+GIT_COMMITTER_NAME="KVM DAX Team" GIT_COMMITTER_EMAIL=kvm-dax@example.com GIT_COMMITTER_DATE="$D" \
+	git commit -q -m "Linux $KVER (Debian $PKG $DEBVER)"
 git tag base
-say "tree: base = Linux $KVER, Debian linux-source-6.12 $DEBVER"
+say "tree: base = Linux $KVER, Debian $PKG $DEBVER ($(git rev-parse --short=12 base))"

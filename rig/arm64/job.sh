@@ -37,7 +37,7 @@ ks=
 for s in $KSUITES; do [ -d $K/$s ] && ks="$ks $s"; done
 if [ "$(echo $ks)" != "$KSUITES" ]; then
 	tap arm64-kunit "1..1"
-	tap arm64-kunit "not ok 1 - KUnit suites missing: have '$(echo $ks)', want '$KSUITES' (CONFIG_KVM_KUNIT_TEST=y?)"
+	tap arm64-kunit "not ok 1 - KUnit suites missing: have '$(echo $ks)', want '$KSUITES' (config/arm64-$BASE.config: the series' KUnit options?)"
 	rc=1
 else
 	rm -f /tmp/kfail

@@ -57,33 +57,33 @@
 
 /* What the guest does between two GUEST_SYNCs, set per vCPU by the host. */
 struct guest_job {
-	uint64_t gpa;		/* first page */
-	uint64_t npages;	/* pages to visit */
-	uint64_t stride;	/* visit every stride-th page */
-	bool write;		/* write gpa ^ SEED into each, else read */
-	uint64_t call;		/* then call the function at this gva */
+	u64 gpa;	/* first page */
+	u64 npages;	/* pages to visit */
+	u64 stride;	/* visit every stride-th page */
+	bool write;	/* write gpa ^ SEED into each, else read */
+	u64 call;	/* then call the function at this gva */
 };
 
 #define CALL_RET	42	/* what the function in test_exec() returns */
 
 static struct guest_job jobs[NR_VCPUS];
 
-static void guest_code(uint64_t id)
+static void guest_code(u64 id)
 {
 	for (;;) {
 		struct guest_job *j = &jobs[id];
-		uint64_t i;
+		u64 i;
 
 		for (i = 0; i < j->npages; i += j->stride) {
-			uint64_t *p = (uint64_t *)(j->gpa + i * PAGE_SIZE);
+			u64 *p = (u64 *)(j->gpa + i * PAGE_SIZE);
 
 			if (j->write)
-				WRITE_ONCE(*p, (uint64_t)p ^ SEED);
+				WRITE_ONCE(*p, (u64)p ^ SEED);
 			else
 				READ_ONCE(*p);
 		}
 		if (j->call)
-			GUEST_ASSERT_EQ(((uint64_t (*)(void))j->call)(), CALL_RET);
+			GUEST_ASSERT_EQ(((u64 (*)(void))j->call)(), CALL_RET);
 		GUEST_SYNC(id);
 	}
 }
@@ -95,7 +95,7 @@ static void guest_code(uint64_t id)
  * small), exception handling, and a function that returns CALL_RET.
  */
 #ifdef __x86_64__
-static void arch_require_tdp(uint64_t size)
+static void arch_require_tdp(u64 size)
 {
 	TEST_REQUIRE(kvm_is_tdp_enabled());
 	if (size == SZ_1G)
@@ -103,7 +103,7 @@ static void arch_require_tdp(uint64_t size)
 			       "1G DAX pages need 1G TDP pages (GBPAGES)");
 }
 
-static void arch_identity_map(struct kvm_vm *vm, uint64_t gpa, uint64_t size)
+static void arch_identity_map(struct kvm_vm *vm, u64 gpa, u64 size)
 {
 	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
 }
@@ -119,16 +119,16 @@ static bool arch_exec_maps_huge(void)
 }
 
 /* mov $CALL_RET, %eax; ret */
-static const uint8_t call_code[] = { 0xb8, CALL_RET, 0, 0, 0, 0xc3 };
+static const u8 call_code[] = { 0xb8, CALL_RET, 0, 0, 0, 0xc3 };
 #elif defined(__aarch64__)
-static void arch_require_tdp(uint64_t size)
+static void arch_require_tdp(u64 size)
 {
 	/* arm64 has no PUD-sized THP: the host maps DAX with PMDs at most. */
 	__TEST_REQUIRE(size <= SZ_2M,
 		       "arm64 hosts map DAX memory with at most 2M blocks");
 }
 
-static void arch_identity_map(struct kvm_vm *vm, uint64_t gpa, uint64_t size)
+static void arch_identity_map(struct kvm_vm *vm, u64 gpa, u64 size)
 {
 	virt_map(vm, gpa, gpa, size / vm->page_size);
 }
@@ -149,29 +149,29 @@ static bool arch_exec_maps_huge(void)
 }
 
 /* mov x0, #CALL_RET; ret */
-static const uint32_t call_code[] = { 0xd2800000 | CALL_RET << 5, 0xd65f03c0 };
+static const u32 call_code[] = { 0xd2800000 | CALL_RET << 5, 0xd65f03c0 };
 #endif
 
 static enum vm_mem_backing_src_type src = VM_MEM_SRC_FSDAX;
-static bool fsdax;		/* src is a file, not a device */
-static uint64_t slot_size;	/* bytes */
-static uint64_t huge_size;	/* the backing's huge page size */
+static bool fsdax;	/* src is a file, not a device */
+static u64 slot_size;	/* bytes */
+static u64 huge_size;	/* the backing's huge page size */
 
 struct leaves {
-	uint64_t l4k, l2m, l1g;
+	u64 l4k, l2m, l1g;
 };
 
 static struct leaves get_leaves(struct kvm_vm *vm)
 {
 	return (struct leaves) {
-		.l4k = vm_get_stat(vm, "pages_4k"),
-		.l2m = vm_get_stat(vm, "pages_2m"),
-		.l1g = vm_get_stat(vm, "pages_1g"),
+		.l4k = vm_get_stat(vm, pages_4k),
+		.l2m = vm_get_stat(vm, pages_2m),
+		.l1g = vm_get_stat(vm, pages_1g),
 	};
 }
 
 /* Huge leaves of the backing's size that KVM has installed. */
-static uint64_t huge_leaves(struct kvm_vm *vm)
+static u64 huge_leaves(struct kvm_vm *vm)
 {
 	struct leaves l = get_leaves(vm);
 
@@ -200,7 +200,7 @@ static void run_job(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	}
 }
 
-static struct guest_job touch(uint64_t off, uint64_t len, bool write)
+static struct guest_job touch(u64 off, u64 len, bool write)
 {
 	return (struct guest_job) {
 		.gpa = DAX_GPA + off, .npages = len / PAGE_SIZE,
@@ -215,7 +215,7 @@ static struct guest_job touch(uint64_t off, uint64_t len, bool write)
 static struct kvm_vm *create_vm(struct kvm_vcpu **vcpus)
 {
 	/* Page tables for the identity map, with 4K guest pages. */
-	uint64_t pt_pages = slot_size / PAGE_SIZE / 512 + 16;
+	u64 pt_pages = slot_size / PAGE_SIZE / 512 + 16;
 	struct kvm_vm *vm;
 	int i;
 
@@ -255,11 +255,11 @@ static bool extent_continues(struct fiemap_extent *a, struct fiemap_extent *b)
  * device.  For device-dax every chunk can.  Fills @map (one bool per chunk)
  * if not NULL, and returns the number of such chunks.
  */
-static uint64_t host_huge_chunks(struct userspace_mem_region *r, uint64_t len,
-				 bool *map)
+static u64 host_huge_chunks(struct userspace_mem_region *r, u64 len,
+			    bool *map)
 {
 	struct fiemap *fm;
-	uint64_t n = 0, i;
+	u64 n = 0, i;
 
 	if (map)
 		memset(map, !fsdax, len / huge_size);
@@ -275,8 +275,8 @@ static uint64_t host_huge_chunks(struct userspace_mem_region *r, uint64_t len,
 	TEST_ASSERT(fm->fm_mapped_extents < 512, "Too many extents");
 	for (i = 0; i < fm->fm_mapped_extents; i++) {
 		struct fiemap_extent *e = &fm->fm_extents[i];
-		uint64_t s = align_up(e->fe_logical, huge_size);
-		uint64_t end = e->fe_logical + e->fe_length;
+		u64 s = align_up(e->fe_logical, huge_size);
+		u64 end = e->fe_logical + e->fe_length;
 
 		while (i + 1 < fm->fm_mapped_extents &&
 		       extent_continues(&fm->fm_extents[i],
@@ -302,7 +302,7 @@ static void test_huge_leaves(void)
 {
 	struct kvm_vcpu *vcpus[NR_VCPUS];
 	struct kvm_vm *vm = create_vm(vcpus);
-	uint64_t want = host_huge_chunks(dax_region(vm), slot_size, NULL);
+	u64 want = host_huge_chunks(dax_region(vm), slot_size, NULL);
 	struct leaves l;
 
 	TEST_ASSERT(want == slot_size / huge_size,
@@ -329,7 +329,7 @@ static void test_misaligned(void)
 	struct kvm_vcpu *vcpus[NR_VCPUS];
 	struct kvm_vm *vm = create_vm(vcpus);
 	struct userspace_mem_region *r = dax_region(vm);
-	uint64_t len = slot_size - PAGE_SIZE;
+	u64 len = slot_size - PAGE_SIZE;
 	struct leaves before, l;
 
 	vm_set_user_memory_region(vm, DAX_SLOT, 0, DAX_GPA, 0, NULL);
@@ -354,14 +354,14 @@ static void test_misaligned(void)
 /* Dirty logging splits DAX mappings to 4K and logs exactly what was written. */
 static void test_dirty_log(void)
 {
-	uint64_t npages = slot_size / PAGE_SIZE, i, bad = 0, set = 0;
+	u64 npages = slot_size / PAGE_SIZE, i, bad = 0, set = 0;
 	struct kvm_vcpu *vcpus[NR_VCPUS];
 	struct kvm_vm *vm = create_vm(vcpus);
-	const uint64_t stride = 5;
+	const u64 stride = 5;
 	unsigned long *bmap;
 	struct leaves l;
 
-	uint64_t n = host_huge_chunks(dax_region(vm), slot_size, NULL);
+	u64 n = host_huge_chunks(dax_region(vm), slot_size, NULL);
 
 	bmap = bitmap_zalloc(npages);
 	run_job(vm, vcpus[0], touch(0, slot_size, false));
@@ -410,7 +410,7 @@ static void test_punch_hole(void)
 	struct kvm_vm *vm = create_vm(vcpus);
 	struct userspace_mem_region *r = dax_region(vm);
 	bool *map = calloc(slot_size / huge_size, sizeof(*map));
-	uint64_t hole, n, i, after, *p;
+	u64 hole, n, i, after, *p;
 
 	/* Punch out a chunk that the host maps huge, from the middle on. */
 	TEST_ASSERT(map, "Insufficient Memory");
@@ -425,8 +425,8 @@ static void test_punch_hole(void)
 	run_job(vm, vcpus[0], touch(0, slot_size, true));
 	TEST_ASSERT(huge_leaves(vm) == n, "%lu huge leaves, host maps %lu",
 		    huge_leaves(vm), n);
-	TEST_ASSERT(!fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-			       hole, huge_size), "punch hole failed");
+	kvm_fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, hole,
+		      huge_size);
 	after = huge_leaves(vm);
 	TEST_ASSERT(after <= n - 1,
 		    "%lu huge leaves after punching one huge page out of %lu",
@@ -458,7 +458,7 @@ static void test_truncate(void)
 	struct kvm_vcpu *vcpus[NR_VCPUS];
 	struct kvm_vm *vm = create_vm(vcpus);
 	struct userspace_mem_region *r = dax_region(vm);
-	uint64_t eof, n, below, after;
+	u64 eof, n, below, after;
 	int ret;
 
 	/* Cut off the last two huge pages, or half of a smaller slot. */
@@ -469,7 +469,7 @@ static void test_truncate(void)
 	run_job(vm, vcpus[0], touch(0, slot_size, true));
 	TEST_ASSERT(huge_leaves(vm) == n, "%lu huge leaves, host maps %lu",
 		    huge_leaves(vm), n);
-	TEST_ASSERT(!ftruncate(r->fd, eof), "ftruncate failed");
+	kvm_ftruncate(r->fd, eof);
 	after = huge_leaves(vm);
 	TEST_ASSERT(after <= below,
 		    "%lu huge leaves after truncating to %lu of %lu below EOF",
@@ -495,21 +495,21 @@ static void test_truncate(void)
 /* What the guest wrote is in the backing store, read without the mapping. */
 static void test_contents(void)
 {
-	uint64_t npages = slot_size / PAGE_SIZE, i, bad = 0;
+	u64 npages = slot_size / PAGE_SIZE, i, bad = 0;
 	struct kvm_vcpu *vcpus[NR_VCPUS];
 	struct kvm_vm *vm = create_vm(vcpus);
 	struct userspace_mem_region *r = dax_region(vm);
 
 	run_job(vm, vcpus[0], touch(0, slot_size, true));
 	for (i = 0; i < npages; i++) {
-		uint64_t want = (DAX_GPA + i * PAGE_SIZE) ^ SEED, got;
+		u64 want = (DAX_GPA + i * PAGE_SIZE) ^ SEED, got;
 
 		if (fsdax)
 			TEST_ASSERT(pread(r->fd, &got, sizeof(got),
 					  r->offset + i * PAGE_SIZE) == sizeof(got),
 				    "pread failed");
 		else
-			got = *(uint64_t *)(r->host_alias + i * PAGE_SIZE);
+			got = *(u64 *)(r->host_alias + i * PAGE_SIZE);
 		bad += got != want;
 	}
 	pr_info("contents: %lu of %lu pages hold what the guest wrote (%s)\n",
@@ -531,7 +531,7 @@ static void on_alarm(int sig)
  * middle of a huge page whose reference was dropped on the huge page's
  * first page instead.
  */
-static void check_not_busy(struct userspace_mem_region *r, uint64_t off)
+static void check_not_busy(struct userspace_mem_region *r, u64 off)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	int ret;
@@ -555,17 +555,17 @@ static void check_not_busy(struct userspace_mem_region *r, uint64_t off)
 static void test_exec(void)
 {
 	/* In the middle of a huge page, in the middle of the slot. */
-	uint64_t off = slot_size / huge_size / 2 * huge_size + huge_size / 2 +
+	u64 off = slot_size / huge_size / 2 * huge_size + huge_size / 2 +
 		       3 * PAGE_SIZE;
 	struct kvm_vcpu *vcpus[NR_VCPUS];
 	struct kvm_vm *vm = create_vm(vcpus);
 	struct userspace_mem_region *r = dax_region(vm);
-	uint64_t want = arch_exec_maps_huge();
+	u64 want = arch_exec_maps_huge();
 
 	memcpy(r->host_mem + off, call_code, sizeof(call_code));
 	run_job(vm, vcpus[1], (struct guest_job){ .call = DAX_GPA + off });
 	pr_info("exec: guest called code at gpa 0x%lx in DAX memory: returned %d, huge leaves %lu\n",
-		(uint64_t)DAX_GPA + off, CALL_RET, huge_leaves(vm));
+		(u64)DAX_GPA + off, CALL_RET, huge_leaves(vm));
 	TEST_ASSERT(huge_leaves(vm) == want,
 		    "Fetch from DAX memory mapped %lu huge leaves, want %lu",
 		    huge_leaves(vm), want);
@@ -602,7 +602,7 @@ int main(int argc, char *argv[])
 		{ "exec", test_exec },
 	};
 	const char *only = NULL;
-	uint64_t mib = 0;
+	u64 mib = 0;
 	int opt, i;
 
 	while ((opt = getopt(argc, argv, "hs:m:c:")) != -1) {
