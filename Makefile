@@ -27,14 +27,16 @@ TEST_TIMEOUT ?= 3000
 ARM64_TIMEOUT ?= 1500
 REL_TIMEOUT ?= 2400
 
-.PHONY: run test build deps tree apply export mirror check kernel selftests \
+.PHONY: run test build deps qemu tree apply export mirror check kernel selftests \
 	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline arm64 arm64-build arm64-test kernel-debug reliability \
-	reliability-test clean distclean help
+	reliability-test l2stat clean distclean help
 
 # make run builds only what it boots: the 7.3 x86 kernel, selftests, initramfs.
-run: initramfs
-	@$(R)/boot.sh run $(RUN_TIMEOUT)
-	@$(R)/table.sh
+run: initramfs qemu
+	@rc=0; $(R)/boot.sh run $(RUN_TIMEOUT) || rc=$$?; \
+	 $(R)/table.sh || rc=1; \
+	 [ $$rc = 0 ] && echo "make run: every guest booted and its data checked out" || \
+	 { echo "make run: FAILED (see the lines above)"; exit 1; }
 
 test: build check
 	@rm -f results/*.tap
@@ -45,10 +47,13 @@ test: build check
 	 $(R)/summary.sh | tee results/summary.txt; s=$${PIPESTATUS[0]}; \
 	 [ $$rc = 0 ] && [ $$s = 0 ]
 
-build: deps tree apply kernel selftests initramfs arm64-build kernel-debug stable-build
+build: deps qemu tree apply kernel selftests initramfs arm64-build kernel-debug stable-build
 
 deps:
 	@$(R)/deps.sh
+# The x86 L1 boots' emulator: Debian's QEMU source + rig/qemu/*.patch.
+qemu: deps
+	@$(R)/qemu.sh
 tree: deps
 	@$(R)/tree.sh
 apply: tree
@@ -74,7 +79,7 @@ arm64-test:
 STABLE_SUITES ?= rig.only=kunit,dax-e2e,fsdax-pud,dax-selftests
 STABLE_TIMEOUT ?= 1500
 STABLE_BOOTS = BASE=6.12 KARGS="$(STABLE_SUITES)" $(R)/boot.sh test $(STABLE_TIMEOUT) || rc=$$?;
-stable: stable-build stable-test
+stable: qemu stable-build stable-test
 # The 6.12 tree with the stable series applied (as tree and apply do for 7.3).
 stable-apply: deps
 	@BASE=6.12 $(R)/tree.sh
@@ -102,7 +107,13 @@ kunit: apply
 # DEBUG_VM: config/debug.config) boots rig/l1/reliability.sh.
 kernel-debug: apply
 	@VARIANT=debug $(R)/kernel.sh
-reliability: kernel-debug initramfs reliability-test
+reliability: kernel-debug initramfs qemu reliability-test
+# Nested TCG's L2 stalls, measured: boot the L2 guest L2_TRIES times on
+# each backing and classify every try (rig/l1/l2stat.sh).
+L2_TRIES ?= 20
+l2stat: initramfs qemu
+	@KARGS="rig.l2_tries=$(L2_TRIES) $(KARGS)" $(R)/boot.sh l2stat 5400
+	@sed -n "s/^RIG:L2STAT //p" results/$(if $(filter 6.12,$(BASE)),6.12-)l2stat.console
 reliability-test:
 	@rm -f results/reliability.tap
 	@rc=0; VARIANT=debug $(R)/boot.sh reliability $(REL_TIMEOUT) || rc=$$?; \
@@ -114,13 +125,13 @@ check: apply stable-apply
 	@BASE=6.12 $(R)/series.sh check
 # Not part of "test": rebuild the kernel with rig/negative*.diff (~5 min
 # each), run the guarding suites, which must fail; the tree is put back.
-negative: stable-build
+negative: qemu stable-build
 	@$(R)/negative.sh dax
-negative-pud: stable-build
+negative-pud: qemu stable-build
 	@$(R)/negative.sh pud
-negative-mainline: kernel arm64-build
+negative-mainline: qemu kernel arm64-build
 	@$(R)/negative.sh mainline
-negative-reliability: stable-build
+negative-reliability: qemu stable-build
 	@$(R)/negative.sh reliability
 export:
 	@$(R)/series.sh export

@@ -6,7 +6,11 @@
 . "$(dirname "$0")/common.sh"
 JOB=$1
 TMO=${2:-1800}
-need qemu-system-x86_64
+# The emulator: Debian's QEMU rebuilt with rig/qemu/*.patch (rig/qemu.sh,
+# 'make qemu'); QEMU=qemu-system-x86_64 boots under Debian's own binary
+# (which stalls L2 guests: README, "l2-guest").
+QEMU=${QEMU:-$BUILD/qemu/b/qemu-system-x86_64}
+command -v "$QEMU" >/dev/null 2>&1 || fail "no $QEMU: run 'make qemu'"
 KIMG=$OBJ/arch/x86/boot/bzImage
 INITRD=${INITRD:-$BDIR/initramfs.cpio}	# INITRD=: another one (debugging)
 [ -f "$KIMG" ] || fail "no kernel: run 'make kernel'"
@@ -27,20 +31,20 @@ truncate -s 13G "$NV"            # sparse; labels are re-initialised by L1
 # report also silenced every later one of the reliability run.
 CPU=max
 [ "${VARIANT:-}" = debug ] && CPU=max,la57=off
-say "boot: L1 job '$JOB' under qemu-system-x86_64 -accel tcg -cpu $CPU (timeout ${TMO}s; console in ${CON#$TOP/})"
+say "boot: L1 job '$JOB' under ${QEMU#$TOP/} ($("$QEMU" --version | head -1 | sed 's/^QEMU emulator //')) -accel tcg -cpu $CPU (timeout ${TMO}s; console in ${CON#$TOP/})"
 start=$(date +%s)
 set +e
 # Single-threaded TCG: with thread=multi, L1's int3-based live text patching
 # (static keys) raced with the other vCPU thread and oopsed L1 in
 # __schedule() ("Oops: int3"); one TCG thread runs both vCPUs coherently.
-timeout -k 10 "$TMO" qemu-system-x86_64 \
+timeout -k 10 "$TMO" "$QEMU" -L /usr/share/qemu -L /usr/share/seabios \
 	-accel tcg,thread=single -cpu $CPU -smp 2 \
 	-machine q35,nvdimm=on -m 3G,slots=2,maxmem=16G \
 	-object memory-backend-file,id=nv0,share=on,mem-path="$NV",size=13G,align=1G \
 	-device nvdimm,memdev=nv0,label-size=128K \
 	-kernel "$KIMG" -initrd "$INITRD" \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic rig.job=$JOB rig.base=$BASE ${KARGS:-}" \
-	-display none -serial stdio -monitor none -no-reboot </dev/null 2>&1 |
+	-display none -serial stdio -monitor none -nic none -no-reboot </dev/null 2>&1 |
 	sed -u 's/\r$//' | tee "$CON" |
 	grep --line-buffered -e '^RIG:LOG' -e '^RIG:ERROR' -e '^RIG:TAP' |
 	sed -u -e 's/^RIG:LOG /  L1: /' -e 's/^RIG:ERROR /  L1 ERROR: /' -e 's/^RIG:TAP /  /'

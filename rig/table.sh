@@ -19,12 +19,22 @@ L2=$RESULTS/${RPFX}run.l2rows
 {
 	echo
 	echo "L2 Linux guests booted by qemu-system-x86_64 -accel kvm in L1; leaf counts read while L2 held its pattern:"
-	printf '%-14s %8s %9s %9s %9s %10s %10s  %s\n' backing ram_MiB pages_4k pages_2m pages_1g l2_pages found_in_backing checksum
+	printf '%-14s %8s %9s %9s %9s %9s  %s\n' backing ram_MiB pages_4k pages_2m pages_1g l2_pages result
 	while read -r line; do
 		get() { echo "$line" | sed -n "s/.*\b$1=\([^ ]*\).*/\1/p"; }
 		s=$(get l2_sum); b=$(get backing_sum)
-		if [ -n "$s" ] && [ "$s" = "$b" ] && [ "$(get backing_bad)" = 0 ]; then ck="$s match"; else ck="L2 ${s:-none} backing ${b:-none} MISMATCH"; fi
-		printf '%-14s %8s %9s %9s %9s %10s %10s  %s\n' "$(get backing)" "$(get size_mib)" \
-			"$(get pages_4k)" "$(get pages_2m)" "$(get pages_1g)" "$(get l2_pages)" "$(get backing_found)" "$ck"
+		if [ "$(get ready_s)" = "?" ]; then
+			r="did not boot: no READY from L2 in $(get tries) tries (see results/${RPFX}run-l2-$(get backing).console)"
+		elif [ -n "$s" ] && [ "$s" = "$b" ] && [ "$(get backing_bad)" = 0 ]; then
+			r="booted, wrote its pattern; pattern found intact in the backing (sum $s)"
+			[ -n "$(get killed_after_ready)" ] && r="$r; L2 did not power off (killed)"
+		else
+			r="booted, but its pattern is NOT intact in the backing: L2 sum ${s:-none}, backing sum ${b:-none}, $(get backing_bad) bad pages"
+		fi
+		printf '%-14s %8s %9s %9s %9s %9s  %s\n' "$(get backing)" "$(get size_mib)" \
+			"$(get pages_4k)" "$(get pages_2m)" "$(get pages_1g)" "$(get l2_pages)" "$r"
 	done <"$L2"
 } | tee -a "$RESULTS/${RPFX}run.table"
+# make run fails when an L2 guest did not boot or lost its data.
+grep -q -E 'did not boot|NOT intact|L2 did not power off' "$RESULTS/${RPFX}run.table" && exit 1
+exit 0
