@@ -76,7 +76,7 @@ arm64-test:
 # selftests, initramfs under build/): the x86 L1 job "test" restricted to
 # the suites below; results in results/6.12-*.tap.  STABLE_BOOTS: its boot,
 # for this target and "test".
-STABLE_SUITES ?= rig.only=kunit,dax-e2e,fsdax-pud,dax-selftests
+STABLE_SUITES ?= rig.only=kunit,dax-e2e,fsdax-pud,l2-guest,dax-selftests
 STABLE_TIMEOUT ?= 1500
 STABLE_BOOTS = BASE=6.12 KARGS="$(STABLE_SUITES)" $(R)/boot.sh test $(STABLE_TIMEOUT) || rc=$$?;
 stable: qemu stable-build stable-test
