@@ -112,8 +112,8 @@ reliability: kernel-debug initramfs qemu reliability-test
 # each backing and classify every try (rig/l1/l2stat.sh).
 L2_TRIES ?= 20
 l2stat: initramfs qemu
-	@KARGS="rig.l2_tries=$(L2_TRIES) $(KARGS)" $(R)/boot.sh l2stat 5400
-	@sed -n "s/^RIG:L2STAT //p" results/$(if $(filter 6.12,$(BASE)),6.12-)l2stat.console
+	@rc=0; KARGS="rig.l2_tries=$(L2_TRIES) $(KARGS)" $(R)/boot.sh l2stat 5400 || rc=$$?; \
+	 sed -n "s/^RIG:L2STAT //p" results/$(if $(filter 6.12,$(BASE)),6.12-)l2stat.console; exit $$rc
 reliability-test:
 	@rm -f results/reliability.tap
 	@rc=0; VARIANT=debug $(R)/boot.sh reliability $(REL_TIMEOUT) || rc=$$?; \

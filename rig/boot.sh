@@ -17,6 +17,8 @@ INITRD=${INITRD:-$BDIR/initramfs.cpio}	# INITRD=: another one (debugging)
 [ -f "$INITRD" ] || fail "no initramfs: run 'make initramfs'"
 mkdir -p "$RESULTS"
 CON=$RESULTS/$RPFX$JOB.console
+# Nothing of an earlier boot of this job may pass for this one's.
+rm -f "$CON" "$RESULTS/$RPFX$JOB.rows" "$RESULTS/$RPFX$JOB.l2rows" "$RESULTS/$RPFX$JOB"-l2-*.console
 NV=$BDIR/nvdimm-$JOB${VARIANT:+-$VARIANT}.img  # one per job: boots may run side by side
 rm -f "$NV"
 truncate -s 13G "$NV"            # sparse; labels are re-initialised by L1

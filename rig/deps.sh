@@ -35,7 +35,7 @@ if [ ! -f "$SRCSRC" ]; then
 	[ "$(id -u)" = 0 ] || fail "need root to add bookworm's deb-src (for QEMU's source)"
 	say "adding bookworm's deb-src (QEMU's source for rig/qemu.sh)"
 	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb-src\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' >"$SRCSRC"
-	apt-get update -q >/dev/null || fail "apt-get update failed"
+	apt-get update -q >/dev/null || { rm -f "$SRCSRC"; fail "apt-get update failed"; }
 fi
 cand() { apt-cache policy linux-source-7.3 | sed -n 's/^ *Candidate: //p'; }
 case $(cand) in [0-9]*) ;; *)

@@ -16,20 +16,31 @@ QDIR=$BUILD/qemu
 BIN=$QDIR/b/qemu-system-x86_64
 VER=$(dpkg-query -W -f='${source:Version}' qemu-system-x86 2>/dev/null) ||
 	fail "qemu-system-x86 is not installed: run 'make deps'"
-stamp="$VER $(cat "$TOP"/rig/qemu/*.patch | sha256sum | cut -c1-16)"
+PATCHES=$(ls "$TOP"/rig/qemu/*.patch 2>/dev/null) || fail "no rig/qemu/*.patch"
+# Rebuilt when Debian's version, a patch or this script changes.
+stamp="$VER $(cat $PATCHES "$0" | sha256sum | cut -c1-16)"
 if [ -x "$BIN" ] && [ "$(cat "$QDIR/stamp" 2>/dev/null)" = "$stamp" ]; then
-	say "qemu: reusing ${BIN#$TOP/} (Debian qemu $VER + $(ls "$TOP"/rig/qemu/*.patch | wc -l) patch(es))"
+	say "qemu: reusing ${BIN#$TOP/} (Debian qemu $VER + $(echo "$PATCHES" | wc -l) patch(es))"
 	exit 0
 fi
 rm -rf "$QDIR"
 mkdir -p "$QDIR"
 cd "$QDIR"
 say "qemu: apt-get source qemu=$VER ..."
-apt-get source -q "qemu=$VER" >apt-source.log 2>&1 || { tail -5 apt-source.log >&2; fail "apt-get source qemu=$VER failed (deb-src: run 'make deps')"; }
+if ! apt-get source -q "qemu=$VER" >apt-source.log 2>&1; then
+	# A stale index (update it), or the installed version's source gone
+	# from the archive (take the newest, with a warning).
+	apt-get update -q >/dev/null 2>&1 || true
+	if ! apt-get source -q "qemu=$VER" >apt-source.log 2>&1; then
+		say "qemu: WARNING: no source for the installed qemu $VER; building the archive's newest"
+		rm -rf "$QDIR"/qemu*
+		apt-get source -q qemu >apt-source.log 2>&1 || { tail -5 apt-source.log >&2; fail "apt-get source qemu failed (deb-src: run 'make deps')"; }
+	fi
+fi
 SRCDIR=$(find . -maxdepth 1 -type d -name 'qemu-*' | head -1)
 [ -n "$SRCDIR" ] || fail "apt-get source qemu=$VER: no source tree"
 mv "$SRCDIR" src
-for p in "$TOP"/rig/qemu/*.patch; do
+for p in $PATCHES; do
 	patch -d src -p1 -s <"$p" || fail "qemu: ${p#$TOP/} does not apply to Debian's qemu $VER"
 done
 # Debian's source has no EDK2 firmware blobs; this build installs none.

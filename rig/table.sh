@@ -25,6 +25,8 @@ L2=$RESULTS/${RPFX}run.l2rows
 		s=$(get l2_sum); b=$(get backing_sum)
 		if [ "$(get ready_s)" = "?" ]; then
 			r="did not boot: no READY from L2 in $(get tries) tries (see results/${RPFX}run-l2-$(get backing).console)"
+		elif [ "$(get ok)" != 1 ]; then
+			r="booted, but failed a check: see 'L2 on $(get backing) failed: ...' above"
 		elif [ -n "$s" ] && [ "$s" = "$b" ] && [ "$(get backing_bad)" = 0 ]; then
 			r="booted, wrote its pattern; pattern found intact in the backing (sum $s)"
 			[ -n "$(get killed_after_ready)" ] && r="$r; L2 did not power off (killed)"
@@ -36,5 +38,5 @@ L2=$RESULTS/${RPFX}run.l2rows
 	done <"$L2"
 } | tee -a "$RESULTS/${RPFX}run.table"
 # make run fails when an L2 guest did not boot or lost its data.
-grep -q -E 'did not boot|NOT intact|L2 did not power off' "$RESULTS/${RPFX}run.table" && exit 1
+grep -q -E 'did not boot|NOT intact|L2 did not power off|failed a check' "$RESULTS/${RPFX}run.table" && exit 1
 exit 0

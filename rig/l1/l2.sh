@@ -35,10 +35,11 @@ l2_regs() {
 	rsp=$(sed -n 's/.*RSP=\([0-9a-f]*\).*/\1/p' /tmp/l2regs.out | tail -1)
 	[ -n "$rsp" ] && l2_mon "x /160gx 0x$rsp" && sleep 1
 	timeout 2 cat /tmp/l2mon.out | tr -d '\r' | grep '^[0-9a-f]*:' | cut -d: -f2- | tr -s ' ' '\n' | grep . >/tmp/l2stack.out
-	# Interrupt frames on that stack (RIP, CS=0x10, RFLAGS, RSP, SS=0x18):
+	# Interrupt frames on that stack (RIP, CS=0x10, RFLAGS, RSP, SS=0x18 or 0):
 	# where L2 was and whether its interrupts were on when it was interrupted.
 	frames=$(awk '{w[NR]=$1} END {for (i = 1; i + 4 <= NR; i++)
-		if (w[i] ~ /^0xffffffff8/ && w[i+1] == "0x0000000000000010" && w[i+4] == "0x0000000000000018")
+		if (w[i] ~ /^0xffffffff8/ && w[i+1] == "0x0000000000000010" &&
+		    (w[i+4] == "0x0000000000000018" || w[i+4] == "0x0000000000000000"))
 			printf "RIP=%s RFL=%s; ", substr(w[i], 3), substr(w[i+2], 15)}' /tmp/l2stack.out)
 	echo "$(sed -n 's/^\(RIP=[0-9a-f]*\) \(RFL=[0-9a-f]*\).*\(HLT=[01]\).*/\1 \2 \3/p' /tmp/l2regs.out | tr '\n' ';') RSP=$rsp text words there: $(head -32 /tmp/l2stack.out | grep -o '0xffffffff8[0-9a-f]\{7\}' | tr '\n' ' ')interrupt frames: ${frames:-none}"
 }
@@ -121,7 +122,7 @@ l2_boot() {
 		[ $try -lt $L2_TRIES ] && tr -d '\r' <"$l2log" | sed "s/^/RIG:L2 $name-stalled-$try /"
 	done
 	if [ $qrc = 137 ] && [ -z "$late" ]; then
-		L2_WHY="L2 did not boot: no READY in any of $L2_TRIES tries (${L2_TIMEOUT}s each)${regs:+; L2 registers: $regs}"
+		L2_WHY="L2 did not boot: no READY with KVM's stats read in any of $L2_TRIES tries (${L2_TIMEOUT}s each)${regs:+; L2 registers: $regs}"
 	fi
 	secs=$(( $(date +%s) - start ))
 	tr -d '\r' <"$l2log" | sed "s/^/RIG:L2 $name /"
@@ -150,7 +151,7 @@ l2_boot() {
 		L2_WHY="pattern not intact in $path after L2 powered off: L2 wrote $pages pages sum=$sum; found $chk"
 	fi
 	[ -z "$L2_WHY" ] && [ -z "$stats" ] && L2_WHY="L2 was not READY, no KVM stats read"
-	L2_ROW="backing=$name size_mib=$mib tries=$try $stats l2_pages=$pages l2_sum=$sum backing_found=$found backing_sum=$fsum backing_bad=$bad ready_s=${ready:-?} total_s=$secs${late:+ $late}"
+	L2_ROW="backing=$name size_mib=$mib tries=$try $stats l2_pages=$pages l2_sum=$sum backing_found=$found backing_sum=$fsum backing_bad=$bad ready_s=${ready:-?} total_s=$secs${late:+ $late} ok=$([ -z "$L2_WHY" ] && echo 1 || echo 0)"
 	echo "RIG:L2ROW $L2_ROW"
 	[ -z "$L2_WHY" ]
 }

@@ -6,8 +6,8 @@
 # One "RIG:L2TRY" line per try (outcome, seconds, where it stopped) and one
 # "RIG:L2STAT" line per backing with the counts; the consoles of tries
 # that did not pass are relayed as "RIG:L2 NAME-TRY ..." lines.
-# Outcomes: pass (READY, pattern read back, powered off); ready_killed
-# (READY and KVM's stats read, then no power-off within the limit);
+# Outcomes: pass (READY, pattern read back, powered off); ready_fail
+# (READY, then no power-off within the limit, no KVM stats or no PASS);
 # oops (a panic/Oops/BUG/general protection report before READY);
 # stall_report (a soft lockup or RCU stall report, no READY); and the
 # stalls without a report, by the last thing L2 printed: stall_quiet
@@ -29,16 +29,15 @@ for r in $runs; do
 	try=0
 	while [ $try -lt "$N" ]; do
 		try=$((try + 1))
-		late=""
 		l2_try
 		secs=$(( $(date +%s) - start ))
 		clean=$(tr -d '\r' <"$l2log")
-		last=$(echo "$clean" | grep -v '^ *$' | tail -1 | cut -c1-90)
+		last=$(echo "$clean" | grep -v '^ *$' | tail -1 | tr '"' "'" | cut -c1-90)
 		if echo "$clean" | grep -q '^L2PAT: READY'; then
 			if echo "$clean" | grep -q '^L2PAT: PASS' && [ $qrc = 0 ]; then
 				o=pass
 			else
-				o=ready_killed
+				o=ready_fail
 			fi
 		elif echo "$clean" | grep -q -E 'Kernel panic|Oops|general protection fault|BUG: (unable|kernel|KASAN|scheduling)'; then
 			o=oops
