@@ -150,7 +150,6 @@ l2_boot() {
 	if [ -z "$L2_WHY" ] && { [ "$found" != "$pages" ] || [ "$fsum" != "$sum" ] || [ "$bad" != 0 ]; }; then
 		L2_WHY="pattern not intact in $path after L2 powered off: L2 wrote $pages pages sum=$sum; found $chk"
 	fi
-	[ -z "$L2_WHY" ] && [ -z "$stats" ] && L2_WHY="L2 was not READY, no KVM stats read"
 	L2_ROW="backing=$name size_mib=$mib tries=$try $stats l2_pages=$pages l2_sum=$sum backing_found=$found backing_sum=$fsum backing_bad=$bad ready_s=${ready:-?} total_s=$secs${late:+ $late} ok=$([ -z "$L2_WHY" ] && echo 1 || echo 0)"
 	echo "RIG:L2ROW $L2_ROW"
 	[ -z "$L2_WHY" ]
