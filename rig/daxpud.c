@@ -12,6 +12,13 @@
  *   daxpud clone FILE SEED    FICLONE FILE to FILE.clone while PUD-mapped, then
  *                             a copy-on-write through the mapping (xfs reflink)
  *   daxpud clonecheck FILE SEED  both files' data after "clone" (and a remount)
+ *   daxpud alloc FILE 0       one 4K store through a 1G-aligned mapping of a
+ *                             new sparse 1 GiB FILE allocates at most 2 MiB
+ *   daxpud poison FILE 0      MADV_HWPOISON on one page of FILE mapped with
+ *                             one PUD (1 GiB FILE) or PMDs (4 MiB FILE): the
+ *                             kernel poisons that page (its pfn in the log,
+ *                             its address in the SIGBUS), not the first page
+ *                             of the huge entry
  *
  * PUD mappings cannot be read back from /proc (smaps and pagemap walks split
  * PUDs), so the mapping size is observed by its cost: touching every 4 KiB
@@ -46,6 +53,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <linux/fs.h>
 
 #define SZ_1G	(1UL << 30)
@@ -486,12 +494,181 @@ static int do_clone(const char *path, uint64_t seed)
 	return clone_check(path, seed);
 }
 
+/*
+ * alloc: a 4K write fault on a hole must allocate what a PMD fault
+ * allocates (2M at most), not what the filesystem returns for a 1G write
+ * lookup (ext4: up to 16M, xfs: up to 1G).  The file is created here; an
+ * inherited extent-size hint (xfs 1G recipe) is cleared first, as it would
+ * round any allocation up to 1G.
+ */
+static int do_alloc(const char *path, uint64_t seed)
+{
+	struct fsxattr fa;
+	struct stat st;
+	long f0, wf;
+	uint64_t *m;
+	int fd;
+
+	(void)seed;
+	unlink(path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0) {
+		perror("daxpud: open");
+		return 2;
+	}
+	if (!ioctl(fd, FS_IOC_FSGETXATTR, &fa) && (fa.fsx_xflags & FS_XFLAG_EXTSIZE)) {
+		fa.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
+		fa.fsx_extsize = 0;
+		check(!ioctl(fd, FS_IOC_FSSETXATTR, &fa), "clear the inherited extent-size hint",
+		      "%s", strerror(errno));
+	}
+	if (ftruncate(fd, SZ_1G)) {
+		perror("daxpud: ftruncate");
+		return 2;
+	}
+	m = map_file(fd);
+	check(((uintptr_t)m & (SZ_1G - 1)) == 0, "mmap address is 1G aligned", "%p", (void *)m);
+	f0 = minflt();
+	m[0] = pat(1, 0);
+	wf = minflt() - f0;
+	fstat(fd, &st);
+	check(wf == 1, "one write fault", "%ld", wf);
+	check((uint64_t)st.st_blocks * 512 <= SZ_2M, "blocks allocated by one 4K write fault into a sparse 1 GiB file",
+	      "%llu KiB (at most 2048: what a PMD fault allocates)", (unsigned long long)st.st_blocks / 2);
+	check(m[0] == pat(1, 0), "the store reads back", "%#llx", (unsigned long long)m[0]);
+	printf("alloc_kib=%llu write_faults=%ld\n", (unsigned long long)st.st_blocks / 2, wf);
+	munmap(m, SZ_1G);
+	close(fd);
+	unlink(path);
+	return failed;
+}
+
+static volatile void *bus_addr;
+static volatile int bus_lsb, bus_code;
+
+static void on_mce(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	bus_addr = si->si_addr;
+	bus_lsb = si->si_addr_lsb;
+	bus_code = si->si_code;
+	siglongjmp(jb, 1);
+}
+
+/* pfn of FILE's page at OFF, through a 4K mapping of its own (a pagemap
+ * walk would split a PUD mapping). */
+static uint64_t pfn_at(int fd, size_t off)
+{
+	volatile uint64_t *p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, off);
+	uint64_t e = 0;
+	int pm;
+
+	if (p == MAP_FAILED)
+		return 0;
+	(void)*p;
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0 || pread(pm, &e, 8, (uintptr_t)p / PG * 8) != 8)
+		e = 0;
+	if (pm >= 0)
+		close(pm);
+	munmap((void *)p, PG);
+	return (e >> 63) ? (e & ((1ULL << 55) - 1)) : 0;
+}
+
+/* pfn of the last "Sending SIGBUS to daxpud:PID" line in the kernel log. */
+static uint64_t logged_pfn(void)
+{
+	char line[512], want[64];
+	uint64_t pfn = 0;
+	FILE *f = popen("dmesg", "r");
+
+	snprintf(want, sizeof(want), ": Sending SIGBUS to daxpud:%d ", getpid());
+	while (f && fgets(line, sizeof(line), f)) {
+		char *w = strstr(line, want), *h;
+
+		if (!w)
+			continue;
+		*w = 0;
+		h = strrchr(line, ' ');
+		if (h)
+			pfn = strtoull(h + 1, NULL, 16);
+	}
+	if (f)
+		pclose(f);
+	return pfn;
+}
+
+/*
+ * poison: map FILE (1 GiB: one PUD; 4 MiB: two PMDs), poison the page at the
+ * middle + 20K with MADV_HWPOISON.  The kernel must act on that page: the
+ * pfn it logs, and the address in the SIGBUS (BUS_MCEERR_AR) it sends, are
+ * the page's, not those of the huge entry's first page.
+ */
+static int do_poison(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_sigaction = on_mce, .sa_flags = SA_SIGINFO };
+	size_t size, off, esz;
+	uint64_t pfn, head, got;
+	long f0, rd;
+	uint8_t *m;
+	struct stat st;
+	int fd;
+
+	(void)seed;
+	fd = open(path, O_RDWR);
+	if (fd < 0 || fstat(fd, &st)) {
+		perror("daxpud: open");
+		return 2;
+	}
+	size = st.st_size;
+	esz = size >= SZ_1G ? SZ_1G : SZ_2M;
+	off = size / 2 + 5 * PG;
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		perror("daxpud: mmap");
+		return 2;
+	}
+	check(((uintptr_t)m & (esz - 1)) == 0, "mmap address is aligned to the entry size", "%p, %zu KiB", m, esz >> 10);
+	f0 = minflt();
+	for (size_t o = 0; o < size; o += PG)
+		(void)*(volatile uint8_t *)(m + o);
+	rd = minflt() - f0;
+	check(rd == (long)(size / esz), "read faults", "%ld (%zu expected: one per %s)", rd, size / esz,
+	      esz == SZ_1G ? "PUD" : "PMD");
+	pfn = pfn_at(fd, off);
+	head = pfn_at(fd, off & ~(esz - 1));
+	check(pfn && pfn == head + (off & (esz - 1)) / PG, "pfns of the page and its entry's first page",
+	      "%#llx and %#llx", (unsigned long long)pfn, (unsigned long long)head);
+	sigaction(SIGBUS, &sa, NULL);
+	bus_addr = NULL;
+	if (!sigsetjmp(jb, 1)) {
+		int r = madvise(m + off, PG, MADV_HWPOISON);
+
+		check(0, "MADV_HWPOISON raised SIGBUS", "no: madvise returned %d (%s)", r, r ? strerror(errno) : "ok");
+	}
+	signal(SIGBUS, on_sigbus);
+	check(bus_addr == m + off, "SIGBUS address is the poisoned page's",
+	      "si_addr %p (page %p, entry's first page %p), code %d, addr_lsb %d",
+	      bus_addr, m + off, m + (off & ~(esz - 1)), bus_code, bus_lsb);
+	got = logged_pfn();
+	check(got == pfn, "the kernel poisoned the page's pfn",
+	      "logged %#llx (page %#llx, entry's first page %#llx)",
+	      (unsigned long long)got, (unsigned long long)pfn, (unsigned long long)head);
+	printf("entry_kib=%zu read_faults=%ld pfn=%#llx head=%#llx logged=%#llx si_addr_off=%#lx\n",
+	       esz >> 10, rd, (unsigned long long)pfn, (unsigned long long)head, (unsigned long long)got,
+	       (unsigned long)((uint8_t *)bus_addr - m));
+	munmap(m, size);
+	close(fd);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: daxpud map|verify|busy|sync|truncate|clone|clonecheck FILE SEED\n");
+		fprintf(stderr, "usage: daxpud map|verify|busy|sync|truncate|clone|clonecheck|alloc|poison FILE SEED\n");
 		return 2;
 	}
 	seed = strtoull(argv[3], NULL, 0);
@@ -509,5 +686,9 @@ int main(int argc, char **argv)
 		return do_clone(argv[2], seed);
 	if (!strcmp(argv[1], "clonecheck"))
 		return clone_check(argv[2], seed);
+	if (!strcmp(argv[1], "alloc"))
+		return do_alloc(argv[2], seed);
+	if (!strcmp(argv[1], "poison"))
+		return do_poison(argv[2], seed);
 	return 2;
 }

@@ -159,10 +159,12 @@ l2_boot() {
 # l2_run_fields RUN sets b, mib and align from one of them.
 # devdax gets 2 GiB so that gpa 1G-2G lies inside one memslot (QEMU splits
 # the first MiB off for the legacy VGA/BIOS holes) and can be one 1G leaf.
-L2_RUNS="ext4-aligned:1024:2M xfs-aligned:1024:2M devdax:2048:1G"
+# xfs-1g-2g (with fsdax PUD faults): the same on a file of the xfs 1G
+# recipe (lib.sh's backing()).
+L2_RUNS="ext4-aligned:1024:2M xfs-aligned:1024:2M devdax:2048:1G${FSDAX_PUD:+ xfs-1g-2g:2048:1G}"
 l2_run_fields() { b=${1%%:*} align=${1##*:} mib=${1#*:}; mib=${mib%%:*}; }
 
-# l2_expect NAME ROW: does the row show the huge leaves this backing allows?
+# l2_expect NAME ROW ALIGN: does the row show the huge leaves this backing allows?
 # At least 90% of what KVM mapped for the guest is mapped by huge leaves,
 # and the huge leaves cover at least 90% of the pattern L2 wrote.
 l2_expect() {
@@ -170,4 +172,7 @@ l2_expect() {
 	huge=$(( ${p2:-0} * 512 + ${p1:-0} * 262144 ))
 	[ $((huge * 10)) -ge $(( (huge + ${p4:-0}) * 9 )) ] && [ $((huge * 10)) -ge $(( ${lp:-1} * 9 )) ] ||
 		{ L2_WHY="$1: huge leaves map $huge 4K pages, 4K leaves ${p4:-?}, L2 wrote ${lp:-?} pages: want >= 90% huge"; return 1; }
+	# A 1G-aligned backing (devdax, the xfs 1G file): gpa 1G-2G is one 1G leaf.
+	[ "$3" != 1G ] || [ "${p1:-0}" -ge 1 ] ||
+		{ L2_WHY="$1: no 1G leaf (pages_1g=${p1:-?}) on a backing aligned to 1G"; return 1; }
 }

@@ -217,9 +217,12 @@ pud_checks() {
 	pud_step "$1-1g: truncate while PUD-mapped" /rig/daxpud truncate $f $((seed + 1))
 	fresh1g $1 $f
 	pud_step "$1-1g: a pinned page in a PUD mapping holds off a punch, also after a fault maps it again" /rig/daxpud busy $f 0
+	pud_step "$1-1g: a 4K write fault into a sparse 1G-aligned file allocates at most 2 MiB" /rig/daxpud alloc /mnt/${1}1g/sparse.img 0
+	pud_poison $1
 	# xfs: made with reflink=1 (mkfs.xfs's default): no PUD entry may
 	# cover shared blocks (a COW write under one made umount BUG()).
 	[ $1 = xfs ] || return 0
+	mkfs1g xfs
 	fresh1g xfs $f
 	pud_step "xfs-1g: FICLONE while PUD-mapped, copy-on-write through the mapping" /rig/daxpud clone $f $((seed + 2))
 	remount1g xfs
@@ -227,7 +230,29 @@ pud_checks() {
 	rm -f $f.clone
 }
 # PUD_CHECKS: how many steps pud_checks runs for xfs and ext4 together.
-PUD_CHECKS=12
+PUD_CHECKS=18
+
+# pud_poison FS: MADV_HWPOISON on one page of a PUD-mapped 1 GiB file, then
+# of the same file cut to 4 MiB (PMD-mapped): the kernel must poison that
+# page, not the huge entry's first one.  ext4 has no ->notify_failure(), so
+# mm's generic handler acts; xfs handles it (mf_dax_kill_procs()) only with
+# the reverse-mapping btree, so its filesystem is made with rmapbt=1 here
+# (mkfs.xfs 6.1 defaults to 0).  The poisoned pages stay marked until L1
+# reboots; the filesystem is made anew by the next user.
+pud_poison() {
+	if [ $1 = xfs ]; then
+		umount /mnt/xfs1g 2>/dev/null
+		mkfs.xfs -q -f -m rmapbt=1 -d agcount=2,su=1g,sw=1 "$PMEM_1G" >/dev/null 2>&1 ||
+			die "mkfs.xfs -m rmapbt=1 on $PMEM_1G failed"
+		mount_dax "$PMEM_1G" /mnt/xfs1g xfs 1g
+	fi
+	f=/mnt/${1}1g/poison.img
+	fresh1g $1 $f
+	pud_step "$1-1g: MADV_HWPOISON in a PUD mapping poisons that page, not the entry's first" /rig/daxpud poison $f 0
+	truncate -s 4M $f
+	pud_step "$1-1g: MADV_HWPOISON in a PMD mapping poisons that page, not the entry's first" /rig/daxpud poison $f 0
+	rm -f $f
+}
 
 # Prepare the backings measured by "make run" and checked by "make test".
 # Each call of backing NAME prints "PATH EXPECT" where EXPECT says what KVM
@@ -253,6 +278,25 @@ backing() {
 		n=$(aligned2m "$f" 262144 merge | cut -d/ -f1)
 		# filefrag filled ext4's extent status cache: empty it again.
 		[ $1 = ext4-1g ] && remount1g ext4
+		echo "$f 1g=$n"
+		return ;;
+	xfs-1g-2g)
+		# The L2 guest's RAM on the xfs 1G recipe: 2 GiB, of which the
+		# second GiB (L2's gpa 1G-2G, inside one memslot: QEMU splits
+		# the first MiB off for the legacy holes) is one 1G-aligned
+		# extent that KVM can map with a 1G leaf.  agcount=2 on the
+		# 4 GiB namespace leaves one free GiB that is 1G-aligned: that
+		# GiB is allocated first (at the file's end, so aligned to the
+		# stripe unit), without the directory's 1G extent-size hint,
+		# which would need a second aligned GiB for the first one.
+		mkfs1g xfs
+		f=/mnt/xfs1g/guest.img
+		touch "$f" && xfs_io -c "extsize 0" "$f" &&
+			truncate -s 2G "$f" && fallocate -o 1G -l 1G "$f" && fallocate -l 1G "$f" ||
+			die "fallocate of the 2 GiB $f failed"
+		dd if=/dev/zero of="$f" bs=2M count=1024 conv=notrunc 2>/dev/null || die "writing $f failed"
+		n=$(aligned2m "$f" 262144 merge | cut -d/ -f1)
+		[ "$n" -ge 1 ] || log "backing xfs-1g-2g: no GiB of $f is one 1G-aligned extent: $(extents "$f" 4)"
 		echo "$f 1g=$n"
 		return ;;
 	devdax)

@@ -67,7 +67,7 @@ want l2-guest && for r in $L2_RUNS; do
 	n=$((n + 1))
 	l2_run_fields "$r"
 	set -- $(backing "$b")
-	if l2_boot "$b" "$1" "$mib" "$align" && l2_expect "$b" "$L2_ROW"; then
+	if l2_boot "$b" "$1" "$mib" "$align" && l2_expect "$b" "$L2_ROW" "$align"; then
 		tap l2-guest "ok $n - L2 on $b: $L2_ROW"
 	else
 		tap l2-guest "not ok $n - L2 on $b: $L2_WHY ($L2_ROW)"
