@@ -287,11 +287,13 @@ backing() {
 		# extent that KVM can map with a 1G leaf.  agcount=2 on the
 		# 4 GiB namespace leaves one free GiB that is 1G-aligned: that
 		# GiB is allocated first (at the file's end, so aligned to the
-		# stripe unit), without the directory's 1G extent-size hint,
-		# which would need a second aligned GiB for the first one.
+		# stripe unit), with a 2M extent-size hint instead of the
+		# directory's 1G one, which would need a second aligned GiB for
+		# the first GiB (measured: ENOSPC); the 2M hint keeps the first
+		# GiB in 2M-aligned extents (without a hint: 4K leaves there).
 		mkfs1g xfs
 		f=/mnt/xfs1g/guest.img
-		touch "$f" && xfs_io -c "extsize 0" "$f" &&
+		touch "$f" && xfs_io -c "extsize 2m" "$f" &&
 			truncate -s 2G "$f" && fallocate -o 1G -l 1G "$f" && fallocate -l 1G "$f" ||
 			die "fallocate of the 2 GiB $f failed"
 		dd if=/dev/zero of="$f" bs=2M count=1024 conv=notrunc 2>/dev/null || die "writing $f failed"
