@@ -159,9 +159,11 @@ l2_boot() {
 # l2_run_fields RUN sets b, mib and align from one of them.
 # devdax gets 2 GiB so that gpa 1G-2G lies inside one memslot (QEMU splits
 # the first MiB off for the legacy VGA/BIOS holes) and can be one 1G leaf.
-# xfs-1g-2g (with fsdax PUD faults): the same on a file of the xfs 1G
-# recipe (lib.sh's backing()).
-L2_RUNS="ext4-aligned:1024:2M xfs-aligned:1024:2M devdax:2048:1G${FSDAX_PUD:+ xfs-1g-2g:2048:1G}"
+# xfs-1g-2g (with fsdax PUD faults, mainline base): the same on a file of
+# the xfs 1G recipe (lib.sh's backing()).  Not on 6.12: its xfs did not
+# place the file's second GiB 1G-aligned (measured: pages_1g=0).
+L2_RUNS="ext4-aligned:1024:2M xfs-aligned:1024:2M devdax:2048:1G"
+[ -n "$FSDAX_PUD" ] && [ "$BASE" = 7.3 ] && L2_RUNS="$L2_RUNS xfs-1g-2g:2048:1G"
 l2_run_fields() { b=${1%%:*} align=${1##*:} mib=${1#*:}; mib=${mib%%:*}; }
 
 # l2_expect NAME ROW ALIGN: does the row show the huge leaves this backing allows?

@@ -298,7 +298,7 @@ backing() {
 			die "fallocate of the 2 GiB $f failed"
 		dd if=/dev/zero of="$f" bs=2M count=1024 conv=notrunc 2>/dev/null || die "writing $f failed"
 		n=$(aligned2m "$f" 262144 merge | cut -d/ -f1)
-		[ "$n" -ge 1 ] || log "backing xfs-1g-2g: no GiB of $f is one 1G-aligned extent: $(extents "$f" 4)"
+		[ "$n" -ge 1 ] || log "backing xfs-1g-2g: no GiB of $f is one 1G-aligned extent: $(extents "$f" 4)" >&2
 		echo "$f 1g=$n"
 		return ;;
 	devdax)
