@@ -53,7 +53,6 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <linux/fs.h>
 
 #define SZ_1G	(1UL << 30)

@@ -162,15 +162,14 @@ cmd_check() {
 	for c in $(git -C "$wt" rev-list --reverse base..HEAD); do
 		git -C "$wt" checkout -q "$c"
 		for arch in x86 arm64; do
-			if [ $arch = x86 ]; then cfgf=$BDIR/obj-check/.config; else cfgf=$BDIR/obj-check-arm64/.config; fi
-			objs=$(build_targets "$wt" "$c" $arch "$cfgf")
-			[ -n "$objs" ] || continue
 			if [ $arch = x86 ]; then
 				kmake=(O="$BDIR/obj-check" CC="ccache gcc")
 			else
 				kmake=(O="$BDIR/obj-check-arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 				       CC="ccache aarch64-linux-gnu-gcc")
 			fi
+			objs=$(build_targets "$wt" "$c" $arch "${kmake[0]#O=}/.config")
+			[ -n "$objs" ] || continue
 			if make -s -C "$wt" "${kmake[@]}" -j"$JOBS" olddefconfig $objs >"$BDIR/check-build.log" 2>&1
 			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$arch: $(echo $objs)]"
 			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [$arch]"; errs=$((errs + 1)); fi
