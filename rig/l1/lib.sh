@@ -188,7 +188,8 @@ fresh1g() {
 	# (inodegc): without the unmount, which waits for that, the new file
 	# may land off 1G alignment (seen once in CI: 262144 4K faults).
 	remount1g $1
-	fallocate -l 1G "$2" || die "fallocate -l 1G $2 failed"
+	fallocate -l 1G "$2" ||
+		die "fallocate -l 1G $2 failed; $(df -k "$(dirname "$2")" | tail -1 | tr -s ' '); files: $(ls -a "$(dirname "$2")" | tr '\n' ' ')"
 	# Written blocks, not unwritten ones: a write fault on an unwritten
 	# extent is converted in pieces and maps 2M (measured: 512 2M leaves
 	# for a fallocated file, 1 1G leaf for a written one).
@@ -244,12 +245,13 @@ PUD_CHECKS=18
 # reboots; the filesystem is made anew by the next user.
 pud_poison() {
 	[ $1 = xfs ] && mkfs1g xfs -m rmapbt=1
-	f=/mnt/${1}1g/poison.img
-	fresh1g $1 $f
-	pud_step "$1-1g: MADV_HWPOISON in a PUD mapping poisons that page, not the entry's first" /rig/daxpud poison $f 0
-	truncate -s 4M $f
-	pud_step "$1-1g: MADV_HWPOISON in a PMD mapping poisons that page, not the entry's first" /rig/daxpud poison $f 0
-	rm -f $f
+	# (pf, not f: the caller's pud_checks keeps its file in f)
+	pf=/mnt/${1}1g/poison.img
+	fresh1g $1 $pf
+	pud_step "$1-1g: MADV_HWPOISON in a PUD mapping poisons that page, not the entry's first" /rig/daxpud poison $pf 0
+	truncate -s 4M $pf
+	pud_step "$1-1g: MADV_HWPOISON in a PMD mapping poisons that page, not the entry's first" /rig/daxpud poison $pf 0
+	rm -f $pf
 }
 
 # Prepare the backings measured by "make run" and checked by "make test".
