@@ -137,7 +137,7 @@ l2_boot() {
 	elif [ -n "$problem" ]; then
 		L2_WHY="L2 kernel reported a problem: $problem"
 	elif [ -n "$late" ]; then
-		L2_WHY="L2 got to READY but did not power off within ${L2_TIMEOUT}s (killed)"
+		L2_WHY="L2 got to READY but did not power off within ${L2_TIMEOUT}s (killed); L2's last line: $(grep -v '^ *$' "$l2log" | tail -1 | tr -d '\r' | cut -c1-100); L1 clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)${regs:+; L2 registers: $regs}"
 	elif [ $qrc != 0 ]; then
 		L2_WHY="qemu-system-x86_64 exited $qrc: $(tail -1 /tmp/l2-qemu.log)"
 	elif [ -z "$res" ]; then
