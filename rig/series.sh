@@ -115,6 +115,85 @@ build_targets() {
 	done | sort -u | tr '\n' ' '
 }
 
+# lint_series TREE: what maintainers' bots run first, on the series' tip
+# (TREE's HEAD) against its base: W=1 (and sparse, C=1, where Debian's
+# sparse can check this base) for the C files the series touches, x86_64
+# and arm64, and "make htmldocs" for Documentation/virt/kvm/.  A warning in
+# a file the series touches (or in the rendered KVM documentation) that the
+# base does not have fails; pre-existing ones are counted.  Line numbers
+# are dropped before the comparison.  Debian's sparse 0.6.4 lacks
+# __typeof_unqual__, which 7.3's scripts/checker-valid.sh requires, so
+# sparse runs on the 6.12 backport only.
+lint_series() {
+	local wt=$1 tip touched arch L objs c side cfg n new pre errs=0 sp=""
+	tip=$(git -C "$wt" rev-parse HEAD)
+	touched=$(git -C "$wt" diff --name-only base "$tip")
+	# 7.3's Makefile runs sparse only if scripts/checker-valid.sh accepts it;
+	# 6.12 has no such script and runs it whenever C=1 is given.
+	if [ -x "$wt/scripts/checker-valid.sh" ]; then
+		"$wt/scripts/checker-valid.sh" sparse -m64 2>/dev/null | grep -qx 1 && sp="C=1"
+	elif command -v sparse >/dev/null; then
+		sp="C=1"
+	fi
+	say "check: W=1${sp:+ and sparse} warnings in the files the series touches, htmldocs (virt/kvm)"
+	for arch in x86 arm64; do
+		L=$BDIR/obj-lint-$arch
+		mkdir -p "$L"
+		if [ $arch = x86 ]; then
+			cp "$BDIR/obj-check/.config" "$L/.config"
+			kmake=(O="$L" CC="ccache gcc")
+		else
+			cp "$BDIR/obj-check-arm64/.config" "$L/.config"
+			kmake=(O="$L" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc")
+		fi
+		# W=1 warnings are not errors here: KVM_WERROR/WERROR would stop the build.
+		"$wt/scripts/config" --file "$L/.config" -d KVM_WERROR -d WERROR
+		for side in base "$tip"; do
+			git -C "$wt" checkout -q "$side"
+			objs=$(for c in $(git -C "$wt" rev-list --reverse base.."$tip"); do
+				build_targets "$wt" "$c" $arch "$L/.config" 2>/dev/null; done | tr ' ' '\n' | sort -u | grep . |
+				while read -r o; do [ -f "$wt/${o%.o}.c" ] || [ -d "$wt/$o" ] && echo "$o"; done | tr '\n' ' ')
+			# Every object compiles again (ccache replays the warnings).
+			for o in $objs; do
+				case $o in */) rm -rf "${L:?}/$o"; [ ${o#arch/*/kvm} = / ] && rm -rf "$L/virt/kvm" ;;
+				*) rm -f "$L/$o" ;; esac
+			done
+			make -s -C "$wt" "${kmake[@]}" olddefconfig >/dev/null 2>&1
+			make -k -C "$wt" "${kmake[@]}" W=1 $sp -j"$JOBS" $objs >"$L/$side.log" 2>&1 || true
+			grep -E ': (warning|error):' "$L/$side.log" | sed -E "s#^$wt/##; s#^(\.\./)+##; s#^arch/[a-z0-9]+/kvm/\.\./\.\./\.\./##; s#^([^:]+):[0-9]+:[0-9]+:#\1:#" |
+				while IFS= read -r w; do grep -qxF "${w%%:*}" <<<"$touched" && echo "$w"; done | sort >"$L/$side.warn"
+		done
+		new=$(comm -13 "$L/base.warn" "$L/$tip.warn")
+		pre=$(wc -l <"$L/base.warn")
+		if [ -n "$new" ]; then
+			echo "$new" | sed 's/^/  /'
+			echo "lint: FAIL [$arch] $(echo "$new" | wc -l) new W=1${sp:+/sparse} warning(s) in touched files (base has $pre)"
+			errs=$((errs + 1))
+		else
+			echo "lint: ok   [$arch] no new W=1${sp:+/sparse} warnings in touched files (base has $pre): $(echo $objs)"
+		fi
+	done
+	L=$BDIR/docs-lint
+	for side in base "$tip"; do
+		git -C "$wt" checkout -q "$side"
+		rm -rf "$L/$side"
+		mkdir -p "$L/$side"
+		PATH=/usr/bin:$PATH make -s -C "$wt" O="$L/$side" SPHINXDIRS=virt/kvm htmldocs >"$L/$side.log" 2>&1 ||
+			{ tail -20 "$L/$side.log"; echo "lint: FAIL htmldocs does not build at $side"; errs=$((errs + 1)); }
+		grep -E -i '(warning|error)' "$L/$side.log" | grep -v 'dot(1) not found' |
+			sed -E "s#$wt/##g; s#:[0-9]+:#:#" | sort >"$L/$side.warn"
+	done
+	new=$(comm -13 "$L/base.warn" "$L/$tip.warn")
+	if [ -n "$new" ]; then
+		echo "$new" | sed 's/^/  /'
+		echo "lint: FAIL htmldocs (virt/kvm): $(echo "$new" | wc -l) new warning(s)"; errs=$((errs + 1))
+	else
+		echo "lint: ok   htmldocs (virt/kvm): no new warnings ($(find "$L/$tip" -name 'dax.html' | wc -l) dax.html)"
+	fi
+	git -C "$wt" checkout -q "$tip"
+	return $errs
+}
+
 cmd_check() {
 	local wt=$BDIR/check-tree errs=0 p out c f added objs t64 a64=$BDIR/obj-arm64 kmake
 	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree BASE=$BASE'"
@@ -190,12 +269,27 @@ cmd_check() {
 			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi
 		fi
 	done
+	[ "${LINT:-1}" = 0 ] || lint_series "$wt" || errs=$((errs + $?))
 	git -C "$SRC" worktree remove -f "$wt"
 	[ "$errs" = 0 ] || fail "check: BASE=$BASE: $errs problem(s), see above"
 	say "check: BASE=$BASE: all ok"
 }
 
+# lint alone: the series on a fresh worktree of the base, then lint_series.
+cmd_lint() {
+	local wt=$BDIR/check-tree rc=0
+	[ -f "$BDIR/obj-check/.config" ] && [ -f "$BDIR/obj-check-arm64/.config" ] || fail "run 'make check' once first"
+	git -C "$SRC" worktree remove -f "$wt" >/dev/null 2>&1 || rm -rf "$wt"
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$wt" base
+	am_series "$wt"
+	lint_series "$wt" || rc=$?
+	git -C "$SRC" worktree remove -f "$wt"
+	[ $rc = 0 ] || fail "lint: BASE=$BASE: $rc problem(s), see above"
+	say "lint: BASE=$BASE: all ok"
+}
+
 case "${1:-}" in
-apply|export|check|mirror) "cmd_$1" ;;
-*) echo "usage: $0 apply|export|check|mirror" >&2; exit 2 ;;
+apply|export|check|mirror|lint) "cmd_$1" ;;
+*) echo "usage: $0 apply|export|check|mirror|lint" >&2; exit 2 ;;
 esac
