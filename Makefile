@@ -14,7 +14,7 @@
 # check (both series) kernel-debug; arm64, reliability, stable: those legs
 # alone; series work (BASE=7.3 or 6.12): tree, apply, export (build tree ->
 # patches/); mirror (mainline); negative, negative-pud, negative-reliability
-# (6.12), negative-mainline (7.3): the tests must fail on a deliberately
+# (6.12), negative-mainline, negative-pud-mainline, negative-contents (7.3): the tests must fail on a deliberately
 # broken kernel.
 
 SHELL := /bin/bash
@@ -28,7 +28,7 @@ ARM64_TIMEOUT ?= 1500
 REL_TIMEOUT ?= 2400
 
 .PHONY: run test build deps qemu tree apply export mirror check kernel selftests \
-	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline arm64 arm64-build arm64-test kernel-debug reliability \
+	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents arm64 arm64-build arm64-test kernel-debug reliability \
 	reliability-test l2stat clean distclean help
 
 # make run builds only what it boots: the 7.3 x86 kernel, selftests, initramfs.
@@ -131,6 +131,10 @@ negative-pud: qemu stable-build
 	@$(R)/negative.sh pud
 negative-mainline: qemu kernel arm64-build
 	@$(R)/negative.sh mainline
+negative-pud-mainline: qemu kernel
+	@$(R)/negative.sh pud-mainline
+negative-contents: qemu kernel
+	@$(R)/negative.sh contents
 negative-reliability: qemu stable-build
 	@$(R)/negative.sh reliability
 export:

@@ -3,8 +3,10 @@
  * daxvm - the rig's measuring VMM.
  *
  * Maps SIZE bytes of PATH (a file on a filesystem mounted -o dax, or a
- * device-dax character device) shared into its address space, aligned to
- * 1 GiB, and gives it to a one-vCPU KVM guest as a memslot at GPA.  The
+ * device-dax character device; for the anchors a file on hugetlbfs, or
+ * "anon": anonymous memory with MADV_HUGEPAGE) shared into its address
+ * space, aligned to 1 GiB, and gives it to a one-vCPU KVM guest as a
+ * memslot at GPA.  The
  * guest, in 32-bit protected mode without paging, writes one dword per
  * 4 KiB page over the whole slot (value = gpa ^ seed) and halts.  daxvm
  * then prints KVM's own leaf counts for the VM (binary stats pages_4k,
@@ -51,7 +53,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: daxvm [-s SIZE] [-o OFFSET] [-g GPA] [-S SEED] [-l LABEL] PATH\n"
-		"  PATH    file on a -o dax filesystem, or /dev/daxX.Y\n"
+		"  PATH    file on a -o dax filesystem, or /dev/daxX.Y; or, to compare,\n"
+		"          a file on hugetlbfs, or \"anon\" (anonymous THP memory)\n"
 		"  -s      bytes to map and populate (default 1G)\n"
 		"  -o      offset into PATH (default 0)\n"
 		"  -g      guest physical address of the slot (default 1G; GPA+SIZE <= 4G)\n"
@@ -75,14 +78,14 @@ int main(int argc, char **argv)
 	unsigned long long size = SZ_1G, offset = 0, gpa = SZ_1G;
 	uint32_t seed = 0x5a5a0000;
 	struct kvm_userspace_memory_region r;
-	int kvm, vm, vcpu, fd, stats_fd, opt;
+	int kvm, vm, vcpu, fd = -1, stats_fd, opt;
 	const char *label = NULL, *path;
 	unsigned long long i, bad = 0;
 	struct kvm_regs regs;
 	struct kvm_run *run;
 	uint8_t *lowmem, *mem;
 	double t0, t1;
-	bool regular;
+	bool regular = false, anon;
 	struct stat st;
 	int mmap_sz;
 	void *resv;
@@ -107,22 +110,32 @@ int main(int argc, char **argv)
 	    gpa + size > 0x100000000ULL)
 		die("need 4K-aligned SIZE and GPA with 1M <= GPA, GPA+SIZE <= 4G");
 
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		die("open %s", path);
-	if (fstat(fd, &st))
-		die("stat %s", path);
-	regular = S_ISREG(st.st_mode);
+	anon = !strcmp(path, "anon");
+	if (!anon) {
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			die("open %s", path);
+		if (fstat(fd, &st))
+			die("stat %s", path);
+		regular = S_ISREG(st.st_mode);
+	}
 
-	/* Reserve size + 1G so the shared mapping can start 1G-aligned. */
+	/* Reserve size + 1G so the mapping can start 1G-aligned. */
 	resv = mmap(NULL, size + SZ_1G, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (resv == MAP_FAILED)
 		die("reserve address space");
 	mem = (uint8_t *)(((uintptr_t)resv + SZ_1G - 1) & ~(SZ_1G - 1));
-	if (mmap(mem, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-		 fd, offset) != mem)
+	if (anon) {
+		if (mmap(mem, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != mem)
+			die("mmap anonymous memory");
+		if (madvise(mem, size, MADV_HUGEPAGE))
+			die("madvise(MADV_HUGEPAGE)");
+	} else if (mmap(mem, size, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_FIXED, fd, offset) != mem) {
 		die("mmap %s", path);
+	}
 
 	kvm = open("/dev/kvm", O_RDWR);
 	if (kvm < 0)

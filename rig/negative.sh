@@ -15,8 +15,15 @@
 #     pages A/D-tracked, x86 reserved RAM taken for MMIO whatever its
 #     memtype, arm64 non-memblock pfns Device whatever the VMA); suites kunit
 #     (x86 L1) and arm64-kunit (the arm64 leg).
-# dax, pud, reliability: their diffs are for the 6.12 tree; mainline: 7.3.
-case ${1:-} in mainline) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
+#   pud-mainline (make negative-pud-mainline): BASE=7.3,
+#     rig/negative-pud-7.3.diff, the same breakage as pud on the 7.3 tree;
+#     the same suites.
+#   contents (make negative-contents): BASE=7.3, rig/negative-contents.diff:
+#     every DAX access goes 2M past the blocks the filesystem mapped, so
+#     pread() agrees with what the guest wrote through its mapping; suite
+#     dax-selftests (dax_mapping_test's contents case reads the device).
+# dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
+case ${1:-} in mainline|pud-mainline|contents) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
@@ -31,7 +38,13 @@ reliability)
 mainline)
 	DIFF=$TOP/rig/negative-7.3.diff JOB=test SUITES="kunit arm64-kunit"
 	KARGS="rig.only=kunit" RESULTS=$TOP/results/negative-7.3 ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability or mainline)" ;;
+pud-mainline)
+	DIFF=$TOP/rig/negative-pud-7.3.diff JOB=test SUITES="dax-e2e fsdax-pud dax-selftests"
+	KARGS="rig.only=dax-e2e,fsdax-pud,dax-selftests" RESULTS=$TOP/results/negative-pud-7.3 ;;
+contents)
+	DIFF=$TOP/rig/negative-contents.diff JOB=test SUITES=dax-selftests
+	KARGS="rig.only=dax-selftests" RESULTS=$TOP/results/negative-contents ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline or contents)" ;;
 esac
 export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"

@@ -117,17 +117,17 @@ build_targets() {
 
 # lint_series TREE: what maintainers' bots run first, on the series' tip
 # (TREE's HEAD) against its base: W=1 (and sparse, C=1, where Debian's
-# sparse can check this base) for the C files the series touches, x86_64
-# and arm64, and "make htmldocs" for Documentation/virt/kvm/.  A warning in
-# a file the series touches (or in the rendered KVM documentation) that the
-# base does not have fails; pre-existing ones are counted.  Line numbers
-# are dropped before the comparison.  Debian's sparse 0.6.4 lacks
-# __typeof_unqual__, which 7.3's scripts/checker-valid.sh requires, so
-# sparse runs on the 6.12 backport only.
+# sparse can check this base) on the objects the series touches, x86_64
+# and arm64, and "make htmldocs" for Documentation/virt/kvm/.  Every
+# warning the tip's build prints (a header's too: gcc reports a macro's
+# warning where the macro is defined) is compared with the base's, line
+# numbers dropped, by count: one the base does not have fails.  Debian's
+# sparse 0.6.4 lacks __typeof_unqual__, which 7.3's
+# scripts/checker-valid.sh requires, so sparse runs on the 6.12 backport
+# only.
 lint_series() {
-	local wt=$1 tip touched arch L objs c side cfg n new pre errs=0 sp=""
+	local wt=$1 tip arch L objs c side n new pre rc errs=0 sp="" base_rc
 	tip=$(git -C "$wt" rev-parse HEAD)
-	touched=$(git -C "$wt" diff --name-only base "$tip")
 	# 7.3's Makefile runs sparse only if scripts/checker-valid.sh accepts it;
 	# 6.12 has no such script and runs it whenever C=1 is given.
 	if [ -x "$wt/scripts/checker-valid.sh" ]; then
@@ -135,7 +135,7 @@ lint_series() {
 	elif command -v sparse >/dev/null; then
 		sp="C=1"
 	fi
-	say "check: W=1${sp:+ and sparse} warnings in the files the series touches, htmldocs (virt/kvm)"
+	say "check: W=1${sp:+ and sparse} warnings of the objects the series touches, htmldocs (virt/kvm)"
 	for arch in x86 arm64; do
 		L=$BDIR/obj-lint-$arch
 		mkdir -p "$L"
@@ -146,10 +146,17 @@ lint_series() {
 			cp "$BDIR/obj-check-arm64/.config" "$L/.config"
 			kmake=(O="$L" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc")
 		fi
-		# W=1 warnings are not errors here: KVM_WERROR/WERROR would stop the build.
-		"$wt/scripts/config" --file "$L/.config" -d KVM_WERROR -d WERROR
+		cp "$L/.config" "$L/config.orig"
+		base_rc=0
 		for side in base "$tip"; do
-			git -C "$wt" checkout -q "$side"
+			git -C "$wt" checkout -q "$side" || { echo "lint: FAIL cannot check out $side"; return 1; }
+			# The same config for both sides: the check config, the series'
+			# fragment, W=1 warnings not errors (KVM_WERROR/WERROR would stop
+			# the build).
+			cp "$L/config.orig" "$L/.config"
+			with_fragment "$L/.config" "$([ $arch = x86 ] && echo x86_64 || echo arm64)"
+			"$wt/scripts/config" --file "$L/.config" -d KVM_WERROR -d WERROR
+			make -s -C "$wt" "${kmake[@]}" olddefconfig >/dev/null 2>&1
 			objs=$(for c in $(git -C "$wt" rev-list --reverse base.."$tip"); do
 				build_targets "$wt" "$c" $arch "$L/.config" 2>/dev/null; done | tr ' ' '\n' | sort -u | grep . |
 				while read -r o; do [ -f "$wt/${o%.o}.c" ] || [ -d "$wt/$o" ] && echo "$o"; done | tr '\n' ' ')
@@ -158,30 +165,48 @@ lint_series() {
 				case $o in */) rm -rf "${L:?}/$o"; [ ${o#arch/*/kvm} = / ] && rm -rf "$L/virt/kvm" ;;
 				*) rm -f "$L/$o" ;; esac
 			done
-			make -s -C "$wt" "${kmake[@]}" olddefconfig >/dev/null 2>&1
-			make -k -C "$wt" "${kmake[@]}" W=1 $sp -j"$JOBS" $objs >"$L/$side.log" 2>&1 || true
-			grep -E ': (warning|error):' "$L/$side.log" | sed -E "s#^$wt/##; s#^(\.\./)+##; s#^arch/[a-z0-9]+/kvm/\.\./\.\./\.\./##; s#^([^:]+):[0-9]+:[0-9]+:#\1:#" |
-				while IFS= read -r w; do grep -qxF "${w%%:*}" <<<"$touched" && echo "$w"; done | sort >"$L/$side.warn"
+			rc=0
+			make -k -C "$wt" "${kmake[@]}" W=1 $sp -j"$JOBS" $objs >"$L/$side.log" 2>&1 || rc=$?
+			[ "$side" = base ] && base_rc=$rc
+			if [ "$side" != base ] && [ $rc != 0 ] && [ $base_rc = 0 ]; then
+				grep -E 'error|Error' "$L/$side.log" | head -10
+				echo "lint: FAIL [$arch] the tip does not build with W=1${sp:+ C=1} (the base does)"
+				errs=$((errs + 1))
+			fi
+			# gcc and sparse: "FILE:LINE:COL: warning: ..."; kernel-doc:
+			# "Warning: FILE:LINE ..." (7.3) or "FILE:LINE: warning: ..." (6.12).
+			sed -E "s#$wt/##g; s#^(\.\./)+##; s#^arch/[a-z0-9]+/kvm/\.\./\.\./\.\./##;
+				s#^(Warning|WARNING|Error|ERROR): ([^ :]+):[0-9]+ #\2: warning: #;
+				s#^([^: ]+):[0-9]+(:[0-9]+)?: #\1: #" "$L/$side.log" |
+				grep -E '^[^ ]+: (warning|error):' | sort >"$L/$side.warn"
 		done
 		new=$(comm -13 "$L/base.warn" "$L/$tip.warn")
 		pre=$(wc -l <"$L/base.warn")
 		if [ -n "$new" ]; then
 			echo "$new" | sed 's/^/  /'
-			echo "lint: FAIL [$arch] $(echo "$new" | wc -l) new W=1${sp:+/sparse} warning(s) in touched files (base has $pre)"
+			echo "lint: FAIL [$arch] $(echo "$new" | wc -l) new W=1${sp:+/sparse} warning(s) (base has $pre)"
 			errs=$((errs + 1))
 		else
-			echo "lint: ok   [$arch] no new W=1${sp:+/sparse} warnings in touched files (base has $pre): $(echo $objs)"
+			echo "lint: ok   [$arch] no new W=1${sp:+/sparse} warnings (base has $pre): $(echo $objs)"
 		fi
+		# Every C file the series adds was compiled, as an object of its own
+		# or #included by one (the KUnit suites are): kbuild's .cmd files
+		# list each object's sources.
+		for c in $(git -C "$wt" diff --name-only --diff-filter=A base "$tip" | grep '\.c$' | grep -v '^tools/'); do
+			case $c in arch/*) case $c in arch/$arch/*) ;; *) continue ;; esac ;; esac
+			grep -rqF --include='.*.cmd' "/$c" "$L" ||
+				{ echo "lint: FAIL [$arch] $c was not compiled (config?)"; errs=$((errs + 1)); }
+		done
 	done
 	L=$BDIR/docs-lint
 	for side in base "$tip"; do
-		git -C "$wt" checkout -q "$side"
+		git -C "$wt" checkout -q "$side" || { echo "lint: FAIL cannot check out $side"; return 1; }
 		rm -rf "$L/$side"
 		mkdir -p "$L/$side"
 		PATH=/usr/bin:$PATH make -s -C "$wt" O="$L/$side" SPHINXDIRS=virt/kvm htmldocs >"$L/$side.log" 2>&1 ||
 			{ tail -20 "$L/$side.log"; echo "lint: FAIL htmldocs does not build at $side"; errs=$((errs + 1)); }
 		grep -E -i '(warning|error)' "$L/$side.log" | grep -v 'dot(1) not found' |
-			sed -E "s#$wt/##g; s#:[0-9]+:#:#" | sort >"$L/$side.warn"
+			sed -E "s#$L/$side#OUT#g; s#$wt/##g; s#:[0-9]+:#:#" | sort >"$L/$side.warn"
 	done
 	new=$(comm -13 "$L/base.warn" "$L/$tip.warn")
 	if [ -n "$new" ]; then
@@ -192,6 +217,28 @@ lint_series() {
 	fi
 	git -C "$wt" checkout -q "$tip"
 	return $errs
+}
+
+# with_fragment CONFIG ARCH: append the base's own fragment
+# (config/ARCH-BASE.config: the series' symbols, e.g. its KUnit suites) to
+# CONFIG before an olddefconfig, so that a commit that has those symbols
+# builds with them on; a commit that has not yet drops them.  The check
+# configs are rewritten at every commit, so a symbol dropped at the base
+# would otherwise stay off for the rest of the series.
+with_fragment() {
+	local f=$TOP/config/$2-$BASE.config
+	if [ -f "$f" ]; then cat "$f" >>"$1"; fi
+}
+
+# selftest_warnings LOG FILES: the compiler warnings in LOG (a KVM
+# selftests build, paths relative to tools/testing/selftests/kvm) that
+# belong to one of FILES: located there, or in a header through a macro
+# used in a function of one of them ("FILE: In function ...").
+selftest_warnings() {
+	awk -v files=" $2 " '
+		/^[^ ]+\.c: In function/ { cur = $1; sub(/:$/, "", cur) }
+		/^[^ ]+\.c:[0-9]+:[0-9]+: (warning|error):/ { cur = $1; sub(/:.*/, "", cur) }
+		/: (warning|error):/ { if (index(files, " " cur " ")) print }' "$1"
 }
 
 cmd_check() {
@@ -247,6 +294,7 @@ cmd_check() {
 				kmake=(O="$BDIR/obj-check-arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 				       CC="ccache aarch64-linux-gnu-gcc")
 			fi
+			with_fragment "${kmake[0]#O=}/.config" "$([ $arch = x86 ] && echo x86_64 || echo arm64)"
 			objs=$(build_targets "$wt" "$c" $arch "${kmake[0]#O=}/.config")
 			[ -n "$objs" ] || continue
 			if make -s -C "$wt" "${kmake[@]}" -j"$JOBS" olddefconfig $objs >"$BDIR/check-build.log" 2>&1
@@ -265,7 +313,16 @@ cmd_check() {
 				ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
 				KHDR_INCLUDES="-isystem $a64/usr/include" -j"$JOBS" \
 				"$BDIR/check-selftests-arm64/$t64" >>"$BDIR/check-build.log" 2>&1
-			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests: x86_64 all, arm64 $t64]"
+			then
+				w=$(selftest_warnings "$BDIR/check-build.log" "$(git -C "$wt" diff --name-only base "$c" -- tools/testing/selftests/kvm |
+					sed 's#^tools/testing/selftests/kvm/##' | tr '\n' ' ')")
+				if [ -n "$w" ]; then
+					echo "$w" | sed 's/^/  /'
+					echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests: warnings in the series' files]"
+					errs=$((errs + 1))
+				else
+					echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests: x86_64 all, arm64 $t64, no warning in the series' files]"
+				fi
 			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi
 		fi
 	done

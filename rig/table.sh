@@ -3,15 +3,25 @@
 . "$(dirname "$0")/common.sh"
 ROWS=$RESULTS/${RPFX}run.rows
 [ -s "$ROWS" ] || fail "no rows in results/run.rows: did 'make run' boot?"
+# The anchors (run.sh): populate times of the same guest on anonymous THP
+# memory and on a hugetlbfs 1G page, measured in the same boot.
+anchor_ms() { sed -n "/\banchor=$1\b/s/.*\bpopulate_ms=\([0-9]*\).*/\1/p" "$ROWS" | head -1; }
+thp=$(anchor_ms thp) g1=$(anchor_ms 1g)
+ratio() { if [ -n "$2" ] && [ "$2" != 0 ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo -; fi; }
 {
-	printf '%-14s %8s %9s %9s %9s %14s %12s  %s\n' backing size_MiB pages_4k pages_2m pages_1g host_can_map populate_ms verify
+	printf '%-14s %8s %9s %9s %9s %14s %12s %6s %6s  %s\n' backing size_MiB pages_4k pages_2m pages_1g host_can_map populate_ms x_thp x_1g verify
 	while read -r line; do
 		get() { echo "$line" | sed -n "s/.*\b$1=\([^ ]*\).*/\1/p"; }
 		h2=$(get host_2m); h1=$(get host_1g)
 		host=${h2:+${h2}x2M}${h1:+${h1}x1G}
-		printf '%-14s %8s %9s %9s %9s %14s %12s  %s\n' "$(get backing)" "$(get size_mib)" \
-			"$(get pages_4k)" "$(get pages_2m)" "$(get pages_1g)" "$host" "$(get populate_ms)" "$(get verify)"
+		[ -n "$(get anchor)" ] && host="anchor:$host"
+		ms=$(get populate_ms)
+		printf '%-14s %8s %9s %9s %9s %14s %12s %6s %6s  %s\n' "$(get backing)" "$(get size_mib)" \
+			"$(get pages_4k)" "$(get pages_2m)" "$(get pages_1g)" "$host" "$ms" \
+			"$(ratio "$ms" "$thp")" "$(ratio "$ms" "$g1")" "$(get verify)"
 	done <"$ROWS"
+	echo "x_thp, x_1g: populate_ms as a multiple of the anchors' in the same boot (anon-thp: anonymous"
+	echo "memory with MADV_HUGEPAGE; hugetlbfs-1g: one 1G hugetlbfs page); '-': that anchor did not run."
 } | tee "$RESULTS/${RPFX}run.table"
 # The L2 guests (Debian's QEMU in L1, our kernel as L2, RAM on DAX).
 L2=$RESULTS/${RPFX}run.l2rows

@@ -5,8 +5,35 @@
 . /rig/lib.sh
 . /rig/l2.sh
 check_kvm
-provision
 rc=0
+# Anchors, measured first in the same boot (a free 1G page is likeliest
+# then): the same 1 GiB guest on anonymous THP memory and on one hugetlbfs
+# 1G page, the mappings KVM has always made huge.  table.sh reads every DAX
+# row's populate time as a multiple of theirs.
+anchors() {
+	h=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+	n=$((GUEST_MIB / 1024))
+	echo "$n" >"$h" 2>/dev/null
+	if [ "$(cat "$h" 2>/dev/null || echo 0)" -ge "$n" ] && [ "$n" -ge 1 ]; then
+		mkdir -p /mnt/huge1g
+		mount -t hugetlbfs -o pagesize=1G none /mnt/huge1g &&
+			truncate -s "${GUEST_MIB}M" /mnt/huge1g/guest.img &&
+			out=$(/rig/daxvm -s "${GUEST_MIB}M" -l hugetlbfs-1g /mnt/huge1g/guest.img 2>&1) &&
+			echo "RIG:ROW $out anchor=1g host_1g=$n" ||
+			{ log "run: anchor hugetlbfs-1g failed: $out"; rc=1; }
+		rm -f /mnt/huge1g/guest.img
+		umount /mnt/huge1g
+	else
+		log "run: anchor hugetlbfs-1g: the kernel could not reserve $n 1G page(s) (nr_hugepages=$(cat "$h" 2>/dev/null)); no 1G anchor"
+	fi
+	echo 0 >"$h" 2>/dev/null
+	log "run: anchor anon-thp: 1 GiB guest on anonymous memory (MADV_HUGEPAGE)"
+	out=$(/rig/daxvm -s "${GUEST_MIB}M" -l anon-thp anon 2>&1) &&
+		echo "RIG:ROW $out anchor=thp host_2m=$((GUEST_MIB / 2))" ||
+		{ log "run: anchor anon-thp failed: $out"; rc=1; }
+}
+anchors
+provision
 for b in $BACKINGS; do
 	set -- $(backing "$b")
 	path=$1 expect=$2
