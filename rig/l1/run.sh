@@ -24,7 +24,7 @@ anchors() {
 		rm -f /mnt/huge1g/guest.img
 		umount /mnt/huge1g
 	else
-		log "run: anchor hugetlbfs-1g: the kernel could not reserve $n 1G page(s) (nr_hugepages=$(cat "$h" 2>/dev/null)); no 1G anchor"
+		log "run: anchor hugetlbfs-1g: the kernel could not reserve $n 1G page(s) (nr_hugepages=$(cat "$h" 2>/dev/null); $(dmesg | grep -i hugetlb | tail -2 | tr '\n' ' ')); no 1G anchor"
 	fi
 	echo 0 >"$h" 2>/dev/null
 	log "run: anchor anon-thp: 1 GiB guest on anonymous memory (MADV_HUGEPAGE)"
