@@ -252,6 +252,22 @@ static bool extent_continues(struct fiemap_extent *a, struct fiemap_extent *b)
 	       b->fe_physical == a->fe_physical + a->fe_length;
 }
 
+/* The extents of [start, start + len) of the file @fd, written back first. */
+static struct fiemap *get_fiemap(int fd, u64 start, u64 len)
+{
+	struct fiemap *fm;
+
+	fm = calloc(1, sizeof(*fm) + 512 * sizeof(struct fiemap_extent));
+	TEST_ASSERT(fm, "Insufficient Memory");
+	fm->fm_start = start;
+	fm->fm_length = len;
+	fm->fm_flags = FIEMAP_FLAG_SYNC;
+	fm->fm_extent_count = 512;
+	TEST_ASSERT(!ioctl(fd, FS_IOC_FIEMAP, fm), "FIEMAP failed");
+	TEST_ASSERT(fm->fm_mapped_extents < 512, "Too many extents");
+	return fm;
+}
+
 /*
  * Which huge_size chunks of [0, len) of the region's file the host can map
  * with one huge page: those inside a single mapping that is aligned on the
@@ -269,13 +285,7 @@ static u64 host_huge_chunks(struct userspace_mem_region *r, u64 len,
 	if (!fsdax)
 		return len / huge_size;
 
-	fm = calloc(1, sizeof(*fm) + 512 * sizeof(struct fiemap_extent));
-	TEST_ASSERT(fm, "Insufficient Memory");
-	fm->fm_length = len;
-	fm->fm_flags = FIEMAP_FLAG_SYNC;
-	fm->fm_extent_count = 512;
-	TEST_ASSERT(!ioctl(r->fd, FS_IOC_FIEMAP, fm), "FIEMAP failed");
-	TEST_ASSERT(fm->fm_mapped_extents < 512, "Too many extents");
+	fm = get_fiemap(r->fd, 0, len);
 	for (i = 0; i < fm->fm_mapped_extents; i++) {
 		struct fiemap_extent *e = &fm->fm_extents[i];
 		u64 s = align_up(e->fe_logical, huge_size);
@@ -542,14 +552,7 @@ static u64 bad_on_device(struct userspace_mem_region *r)
 	dev = open_fs_device(r->fd);
 	ret = posix_memalign((void **)&buf, PAGE_SIZE, chunk);
 	TEST_ASSERT(!ret, "posix_memalign: %s", strerror(ret));
-	fm = calloc(1, sizeof(*fm) + 512 * sizeof(struct fiemap_extent));
-	TEST_ASSERT(fm, "Insufficient Memory");
-	fm->fm_start = start;
-	fm->fm_length = slot_size;
-	fm->fm_flags = FIEMAP_FLAG_SYNC;
-	fm->fm_extent_count = 512;
-	TEST_ASSERT(!ioctl(r->fd, FS_IOC_FIEMAP, fm), "FIEMAP failed");
-	TEST_ASSERT(fm->fm_mapped_extents < 512, "Too many extents");
+	fm = get_fiemap(r->fd, start, slot_size);
 	for (i = 0; i < fm->fm_mapped_extents; i++) {
 		struct fiemap_extent *e = &fm->fm_extents[i];
 		u64 e_start = e->fe_logical, e_end = e_start + e->fe_length;
