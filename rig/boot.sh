@@ -36,14 +36,14 @@ CPU=max
 say "boot: L1 job '$JOB' under ${QEMU#$TOP/} ($("$QEMU" --version | head -1 | sed 's/^QEMU emulator //')) -accel tcg -cpu $CPU (timeout ${TMO}s; console in ${CON#$TOP/})"
 start=$(date +%s)
 set +e
-# Single-threaded TCG: with thread=multi, L1's int3-based live text patching
-# (static keys) raced with the other vCPU thread and oopsed L1 in
-# __schedule() ("Oops: int3"); one TCG thread runs both vCPUs coherently.
 # make run's hugetlbfs anchor needs a free, 1G-aligned GiB of RAM: reserved
 # at boot, with a GiB more for it (with 3G, neither at run time nor at boot
 # was one free: measured).  run.sh gives the page back after the anchor.
 JOBARGS="" MEM=3G
 [ "$JOB" = run ] && JOBARGS="hugepagesz=1G hugepages=1" MEM=4G
+# Single-threaded TCG: with thread=multi, L1's int3-based live text patching
+# (static keys) raced with the other vCPU thread and oopsed L1 in
+# __schedule() ("Oops: int3"); one TCG thread runs both vCPUs coherently.
 timeout -k 10 "$TMO" "$QEMU" -L /usr/share/qemu -L /usr/share/seabios \
 	-accel tcg,thread=single -cpu $CPU -smp 2 \
 	-machine q35,nvdimm=on -m $MEM,slots=2,maxmem=16G \

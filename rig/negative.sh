@@ -19,8 +19,9 @@
 #     rig/negative-pud-7.3.diff, the same breakage as pud on the 7.3 tree;
 #     the same suites.
 #   contents (make negative-contents): BASE=7.3, rig/negative-contents.diff:
-#     every DAX access goes 2M past the blocks the filesystem mapped, so
-#     pread() agrees with what the guest wrote through its mapping; suite
+#     DAX accesses to file offsets 4M-6M and 6M-8M go to each other's
+#     blocks, so pread() agrees with what the guest wrote through its
+#     mapping; suite
 #     dax-selftests (dax_mapping_test's contents case reads the device).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
 case ${1:-} in mainline|pud-mainline|contents) export BASE=7.3 ;; *) export BASE=6.12 ;; esac

@@ -126,7 +126,7 @@ build_targets() {
 # scripts/checker-valid.sh requires, so sparse runs on the 6.12 backport
 # only.
 lint_series() {
-	local wt=$1 tip arch L objs c side n new pre rc errs=0 sp="" base_rc
+	local wt=$1 tip arch L objs c side new pre rc errs=0 sp="" base_rc
 	tip=$(git -C "$wt" rev-parse HEAD)
 	# 7.3's Makefile runs sparse only if scripts/checker-valid.sh accepts it;
 	# 6.12 has no such script and runs it whenever C=1 is given.
@@ -154,7 +154,7 @@ lint_series() {
 			# fragment, W=1 warnings not errors (KVM_WERROR/WERROR would stop
 			# the build).
 			cp "$L/config.orig" "$L/.config"
-			with_fragment "$L/.config" "$([ $arch = x86 ] && echo x86_64 || echo arm64)"
+			with_fragment "$L/.config" $arch
 			"$wt/scripts/config" --file "$L/.config" -d KVM_WERROR -d WERROR
 			make -s -C "$wt" "${kmake[@]}" olddefconfig >/dev/null 2>&1
 			objs=$(for c in $(git -C "$wt" rev-list --reverse base.."$tip"); do
@@ -219,14 +219,14 @@ lint_series() {
 	return $errs
 }
 
-# with_fragment CONFIG ARCH: append the base's own fragment
-# (config/ARCH-BASE.config: the series' symbols, e.g. its KUnit suites) to
-# CONFIG before an olddefconfig, so that a commit that has those symbols
-# builds with them on; a commit that has not yet drops them.  The check
-# configs are rewritten at every commit, so a symbol dropped at the base
-# would otherwise stay off for the rest of the series.
+# with_fragment CONFIG ARCH (x86 or arm64): append the base's own fragment
+# (config/<x86_64|arm64>-BASE.config: the series' symbols, e.g. its KUnit
+# suites) to CONFIG before an olddefconfig, so that a commit that has
+# those symbols builds with them on; a commit that has not yet drops them.
+# The check configs are rewritten at every commit, so a symbol dropped at
+# the base would otherwise stay off for the rest of the series.
 with_fragment() {
-	local f=$TOP/config/$2-$BASE.config
+	local f=$TOP/config/${2/#x86/x86_64}-$BASE.config
 	if [ -f "$f" ]; then cat "$f" >>"$1"; fi
 }
 
@@ -294,7 +294,7 @@ cmd_check() {
 				kmake=(O="$BDIR/obj-check-arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 				       CC="ccache aarch64-linux-gnu-gcc")
 			fi
-			with_fragment "${kmake[0]#O=}/.config" "$([ $arch = x86 ] && echo x86_64 || echo arm64)"
+			with_fragment "${kmake[0]#O=}/.config" $arch
 			objs=$(build_targets "$wt" "$c" $arch "${kmake[0]#O=}/.config")
 			[ -n "$objs" ] || continue
 			if make -s -C "$wt" "${kmake[@]}" -j"$JOBS" olddefconfig $objs >"$BDIR/check-build.log" 2>&1

@@ -6,9 +6,10 @@
 . /rig/l2.sh
 check_kvm
 rc=0
-# Anchors, measured first in the same boot (a free 1G page is likeliest
-# then): the same 1 GiB guest on anonymous THP memory and on one hugetlbfs
-# 1G page, the mappings KVM has always made huge.  table.sh reads every DAX
+# Anchors, measured in the same boot: the same 1 GiB guest on anonymous THP
+# memory and on one hugetlbfs 1G page (boot.sh reserves it for the run
+# job; the write below asks for it at run time otherwise), the mappings
+# KVM has always made huge.  table.sh reads every DAX
 # row's populate time as a multiple of theirs.
 anchors() {
 	h=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
