@@ -34,6 +34,15 @@ echo "root:x:0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
 KREL=$(cat "$OBJ/include/config/kernel.release")
 mkdir -p "$ROOT/lib/modules/$KREL"
 cp "$OBJ"/modules.builtin* "$ROOT/lib/modules/$KREL/" 2>/dev/null || true
+# KVM, where it is modular (BASE=7.3: config/x86_64-7.3.config): the init
+# loads it; the kunit suite loads it again once DAX memory exists.
+# In load order (modinfo -F depends): irqbypass.ko is KVM's only dependency.
+for m in virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-amd; do
+	if [ -f "$OBJ/$m.ko" ]; then cp "$OBJ/$m.ko" "$ROOT/lib/modules/$KREL/"; fi
+done
+if grep -q '^CONFIG_KVM=m' "$OBJ/.config" && [ ! -f "$ROOT/lib/modules/$KREL/kvm-amd.ko" ]; then
+	fail "initramfs: KVM is modular but $OBJ/arch/x86/kvm/kvm-amd.ko is missing: run 'make kernel'"
+fi
 cp "$TOP"/rig/l1/* "$ROOT/rig/"
 mv "$ROOT/rig/init" "$ROOT/init"
 chmod +x "$ROOT/init" "$ROOT"/rig/*.sh
@@ -45,7 +54,7 @@ mkdir -p "$ROOT/rig/l2" "$BDIR/l2root"
 cp "$OBJ/arch/x86/boot/bzImage" "$ROOT/rig/l2/bzImage"
 cp "$BDIR/l2pat" "$BDIR/l2root/init"
 cp "$BDIR/l2pat" "$ROOT/rig/l2pat"
-cp "$BDIR/daxpud" "$ROOT/rig/daxpud"
+cp "$BDIR/mm-selftests/dax_pud" "$ROOT/rig/dax_pud"
 cp "$BDIR/daxrel" "$ROOT/rig/daxrel"
 (cd "$BDIR/l2root" && echo init | cpio -o -H newc --quiet >"$ROOT/rig/l2/initramfs.cpio")
 # Selftests: executables only, keeping their x86_64/ sub-folder, stripped.

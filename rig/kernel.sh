@@ -21,16 +21,16 @@ KMAKE=(make -C "$SRC" O="$OBJ" ARCH=$KARCH CROSS_COMPILE=$CROSS)
 [ "${VARIANT:-}" = debug ] && FRAGS="$FRAGS $TOP/config/debug.config"
 mkdir -p "$OBJ"
 cat $FRAGS | sha256sum >"$OBJ/.frags.new"
-# frags_in_config: every =y/=m line of the fragments is in .config.  A make
+# frags_in_config: every option the fragments set to y or m is so in .config
+# (a later fragment overrides an earlier one, as in merge_config.sh).  A make
 # run in $OBJ on a tree without the series' Kconfig (another branch) drops
 # its options from .config: configure again then.
 frags_in_config() {
-	local f l
-	for f in $FRAGS; do
-		while IFS= read -r l; do
-			grep -qx "$l" "$OBJ/.config" || return 1
-		done < <(grep '^CONFIG_.*=[ym]$' "$f")
-	done
+	local l
+	while IFS= read -r l; do
+		grep -qx "$l" "$OBJ/.config" || return 1
+	done < <(awk -F= '/^CONFIG_[A-Z0-9_]+=/ { v[$1] = $2 }
+		END { for (s in v) if (v[s] == "y" || v[s] == "m") print s "=" v[s] }' $FRAGS)
 }
 if [ ! -f "$OBJ/.config" ] || ! cmp -s "$OBJ/.frags.new" "$OBJ/.frags" || ! frags_in_config; then
 	say "kernel: configuring ($BASECFG + $(echo $FRAGS | sed "s|$TOP/||g"))"

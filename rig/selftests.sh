@@ -1,6 +1,6 @@
 #!/bin/bash
-# Build the KVM selftests (static) from the same tree, and the rig's own
-# programs (daxvm, l2pat, daxpud, daxrel).
+# Build the KVM selftests and the series' mm selftest dax_pud (static) from
+# the same tree, and the rig's own programs (daxvm, l2pat, daxrel).
 . "$(dirname "$0")/common.sh"
 [ -d "$OBJ/usr/include/linux" ] || fail "no kernel headers: run 'make kernel' first"
 say "selftests: building KVM selftests statically from ${SRC#$TOP/} (BASE=$BASE)"
@@ -14,7 +14,12 @@ fi
 gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BDIR/daxvm" "$TOP/rig/daxvm.c" ||
 	fail "daxvm build failed"
 gcc -static -O2 -Wall -Werror -o "$BDIR/l2pat" "$TOP/rig/l2pat.c" || fail "l2pat build failed"
-gcc -static -O2 -Wall -Werror -pthread -o "$BDIR/daxpud" "$TOP/rig/daxpud.c" || fail "daxpud build failed"
+rm -f "$BDIR/mm-selftests/dax_pud"
+mkdir -p "$BDIR/mm-selftests"
+make -C "$SRC/tools/testing/selftests/mm" OUTPUT="$BDIR/mm-selftests" CC="ccache gcc" \
+	KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS="-static" \
+	"$BDIR/mm-selftests/dax_pud" >"$BDIR/selftests-mm.log" 2>&1 ||
+	{ tail -20 "$BDIR/selftests-mm.log"; fail "dax_pud (tools/testing/selftests/mm) build failed: is the series applied?"; }
 gcc -static -O2 -Wall -Werror -pthread -isystem "$OBJ/usr/include" -o "$BDIR/daxrel" "$TOP/rig/daxrel.c" ||
 	fail "daxrel build failed"
 n=$(find "$KST" -type f -perm -u+x ! -name '*.o' ! -name '*.sh' | wc -l)

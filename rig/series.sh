@@ -325,6 +325,28 @@ cmd_check() {
 				fi
 			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi
 		fi
+		# The mm selftests the series adds (dax_pud), with the mm Makefile's
+		# flags, x86_64 and arm64; no warning allowed.
+		for f in $(git -C "$wt" diff --name-only --diff-filter=AM "$c~1" "$c" -- 'tools/testing/selftests/mm/*.c'); do
+			t=$(basename "$f" .c)
+			rm -rf "$BDIR/check-mm"
+			mkdir -p "$BDIR/check-mm/arm64"
+			if make -s -C "$wt/tools/testing/selftests/mm" OUTPUT="$BDIR/check-mm" CC="ccache gcc" \
+				KHDR_INCLUDES="-isystem $OBJ/usr/include" "$BDIR/check-mm/$t" >"$BDIR/check-build.log" 2>&1 &&
+			   make -s -C "$wt/tools/testing/selftests/mm" OUTPUT="$BDIR/check-mm/arm64" ARCH=arm64 \
+				CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
+				KHDR_INCLUDES="-isystem $a64/usr/include" "$BDIR/check-mm/arm64/$t" >>"$BDIR/check-build.log" 2>&1
+			then
+				w=$(grep -E ': (warning|error):' "$BDIR/check-build.log")
+				if [ -n "$w" ]; then
+					echo "$w" | sed 's/^/  /'
+					echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [mm selftest $t: warnings]"
+					errs=$((errs + 1))
+				else
+					echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [mm selftest $t: x86_64 and arm64, no warning]"
+				fi
+			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [mm selftest $t]"; errs=$((errs + 1)); fi
+		done
 	done
 	[ "${LINT:-1}" = 0 ] || lint_series "$wt" || errs=$((errs + $?))
 	git -C "$SRC" worktree remove -f "$wt"

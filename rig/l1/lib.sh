@@ -34,9 +34,9 @@ step() {
 	st=$?
 	sed 's/^/RIG:LOG   | /' /tmp/step.log
 	if [ $st = 0 ]; then
-		tap $suite "ok $n - $name ($(( $(date +%s) - start ))s): $(tail -1 /tmp/step.log)"
+		tap $suite "ok $n - $name ($(( $(date +%s) - start ))s): $(grep -v -e '^# Totals' -e '^1\.\.' /tmp/step.log | tail -1)"
 	else
-		tap $suite "not ok $n - $name (exit $st): $(grep -m3 FAIL /tmp/step.log | tr '\n' ';')"
+		tap $suite "not ok $n - $name (exit $st): $(grep -m3 -e FAIL -e '^not ok' -e '^Bail out' /tmp/step.log | tr '\n' ';')"
 		rc=1
 	fi
 }
@@ -206,31 +206,32 @@ fresh1g() {
 	return 0
 }
 
-# pud_checks FS: the fsdax PUD integrity checks (rig/daxpud.c) on a 1 GiB
+# pud_checks FS: the fsdax PUD integrity checks (the series' mm selftest
+# dax_pud, tools/testing/selftests/mm/dax_pud.c) on a 1 GiB
 # file of /mnt/<FS>1g; each check is one call of the caller's
 # "pud_step NAME CMD...".
 pud_checks() {
 	f=/mnt/${1}1g/pud.img
 	seed=$(( $(date +%s) % 100000 + 7 ))
 	fresh1g $1 $f
-	pud_step "$1-1g: PUD faults, mkwrite, msync write-protect, punch" /rig/daxpud map $f $seed
+	pud_step "$1-1g: PUD faults, mkwrite, msync write-protect, punch" /rig/dax_pud map $f $seed
 	remount1g $1
-	pud_step "$1-1g: pattern after umount/mount" /rig/daxpud verify $f $seed
+	pud_step "$1-1g: pattern after umount/mount" /rig/dax_pud verify $f $seed
 	fresh1g $1 $f
-	pud_step "$1-1g: MAP_SYNC PUD faults" /rig/daxpud sync $f $((seed + 1))
-	pud_step "$1-1g: truncate while PUD-mapped" /rig/daxpud truncate $f $((seed + 1))
+	pud_step "$1-1g: MAP_SYNC PUD faults" /rig/dax_pud sync $f $((seed + 1))
+	pud_step "$1-1g: truncate while PUD-mapped" /rig/dax_pud truncate $f $((seed + 1))
 	fresh1g $1 $f
-	pud_step "$1-1g: a pinned page in a PUD mapping holds off a punch, also after a fault maps it again" /rig/daxpud busy $f 0
-	pud_step "$1-1g: a 4K write fault into a sparse 1G-aligned file allocates at most 2 MiB" /rig/daxpud alloc /mnt/${1}1g/sparse.img 0
+	pud_step "$1-1g: a pinned page in a PUD mapping holds off a punch, also after a fault maps it again" /rig/dax_pud busy $f 0
+	pud_step "$1-1g: a 4K write fault into a sparse 1G-aligned file allocates at most 2 MiB" /rig/dax_pud alloc /mnt/${1}1g/sparse.img 0
 	pud_poison $1
 	# xfs: made with reflink=1 (mkfs.xfs's default): no PUD entry may
 	# cover shared blocks (a COW write under one made umount BUG()).
 	[ $1 = xfs ] || return 0
 	mkfs1g xfs
 	fresh1g xfs $f
-	pud_step "xfs-1g: FICLONE while PUD-mapped, copy-on-write through the mapping" /rig/daxpud clone $f $((seed + 2))
+	pud_step "xfs-1g: FICLONE while PUD-mapped, copy-on-write through the mapping" /rig/dax_pud clone $f $((seed + 2))
 	remount1g xfs
-	pud_step "xfs-1g: both files after the clone, umount/mount" /rig/daxpud clonecheck $f $((seed + 2))
+	pud_step "xfs-1g: both files after the clone, umount/mount" /rig/dax_pud clonecheck $f $((seed + 2))
 	rm -f $f.clone
 }
 # PUD_CHECKS: how many steps pud_checks runs for xfs and ext4 together.
@@ -248,9 +249,9 @@ pud_poison() {
 	# (pf, not f: the caller's pud_checks keeps its file in f)
 	pf=/mnt/${1}1g/poison.img
 	fresh1g $1 $pf
-	pud_step "$1-1g: MADV_HWPOISON in a PUD mapping poisons that page, not the entry's first" /rig/daxpud poison $pf 0
+	pud_step "$1-1g: MADV_HWPOISON in a PUD mapping poisons that page, not the entry's first" /rig/dax_pud poison $pf 0
 	truncate -s 4M $pf
-	pud_step "$1-1g: MADV_HWPOISON in a PMD mapping poisons that page, not the entry's first" /rig/daxpud poison $pf 0
+	pud_step "$1-1g: MADV_HWPOISON in a PMD mapping poisons that page, not the entry's first" /rig/dax_pud poison $pf 0
 	rm -f $pf
 }
 

@@ -2,7 +2,7 @@
 # make reliability (and make test), inside L1 running the debug kernel
 # (KASAN, kmemleak, lockdep, DEBUG_VM): DAX memory pulled out from under
 # running guests (rig/daxrel.c), durability across remount and namespace
-# disable/enable, the fsdax PUD integrity checks (rig/daxpud.c), and a
+# disable/enable, the fsdax PUD integrity checks (dax_pud), and a
 # kmemleak scan at the end.  TAP suite "reliability"; boot.sh fails the run
 # on any KASAN/lockdep/WARN/BUG/kmemleak report on the console.
 . /rig/lib.sh

@@ -19,6 +19,8 @@
  * through debugfs, so the DAX cases run only where the suite runs after the
  * memory exists: when kvm.ko is loaded, or at boot for namespaces set up
  * before (a path cannot be opened before the root filesystem is mounted).
+ * The cases run in kthreads, whose root is the empty nullfs: the path, which
+ * must be absolute, is looked up in PID 1's root (scoped_with_init_fs()).
  *
  * Included from kvm_main.c, to test static functions directly.  The
  * kvm_kunit_*() helpers are shared with the architecture suites.
@@ -26,6 +28,7 @@
 #include <kunit/test.h>
 #include <linux/device/driver.h>
 #include <linux/file.h>
+#include <linux/fs_struct.h>
 #include <linux/ioport.h>
 #include <linux/memremap.h>
 #include <linux/mman.h>
@@ -34,7 +37,7 @@
 static char *kvm_kunit_dax_path;
 module_param_named(kunit_dax_path, kvm_kunit_dax_path, charp, 0444);
 MODULE_PARM_DESC(kunit_dax_path,
-		 "KUnit: device-dax instance or file on a -o dax filesystem");
+		 "KUnit: absolute path of a device-dax instance or a file on a -o dax filesystem");
 
 KUNIT_DEFINE_ACTION_WRAPPER(kvm_kunit_put_dev_pagemap, put_dev_pagemap,
 			    struct dev_pagemap *);
@@ -193,7 +196,8 @@ static struct page *kvm_kunit_get_user_page(struct kunit *test,
 /*
  * Map kvm.kunit_dax_path shared and writable into @test's mm, and return
  * its first page, faulted in for writing and held until @test ends, and its
- * address in @hva.  Skips @test if there is no path, or no DAX page there.
+ * address in @hva.  Skips @test if there is no path, or no DAX page there;
+ * fails it if the path cannot be opened.
  */
 struct page *kvm_kunit_get_dax_path_page(struct kunit *test,
 					 unsigned long *hva)
@@ -204,10 +208,10 @@ struct page *kvm_kunit_get_dax_path_page(struct kunit *test,
 	if (!kvm_kunit_dax_path || !*kvm_kunit_dax_path)
 		kunit_skip(test, "no DAX file: set kvm.kunit_dax_path");
 
-	file = filp_open(kvm_kunit_dax_path, O_RDWR | O_LARGEFILE, 0);
-	if (IS_ERR(file))
-		kunit_skip(test, "cannot open %s: %ld", kvm_kunit_dax_path,
-			   PTR_ERR(file));
+	scoped_with_init_fs()
+		file = filp_open(kvm_kunit_dax_path, O_RDWR | O_LARGEFILE, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "cannot open %s: %ld",
+			       kvm_kunit_dax_path, PTR_ERR(file));
 
 	/* The mapping holds its own reference to the file. */
 	*hva = kunit_vm_mmap(test, file, 0, KVM_KUNIT_DAX_MAP_SIZE,

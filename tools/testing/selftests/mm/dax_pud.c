@@ -1,0 +1,778 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax_pud: is a 1 GiB file on a filesystem mounted -o dax mapped with one
+ * PUD, and do the data-integrity paths hold for such a mapping?
+ *
+ *   dax_pud map FILE SEED      the whole check sequence below (FILE: 1 GiB)
+ *   dax_pud verify FILE SEED   the file holds pattern SEED (after a remount)
+ *   dax_pud busy FILE 0        a pinned page in a PUD mapping holds off a
+ *                              punch, also when a fault maps it again
+ *   dax_pud sync FILE SEED     MAP_SYNC PUD faults (writes pattern SEED)
+ *   dax_pud truncate FILE SEED truncate to 512 MiB while PUD-mapped
+ *   dax_pud clone FILE SEED    FICLONE FILE to FILE.clone while PUD-mapped,
+ *                              then a copy-on-write through the mapping
+ *   dax_pud clonecheck FILE SEED  both files' data after "clone" (and a
+ *                              remount)
+ *   dax_pud alloc FILE 0       one 4K store through a 1G-aligned mapping of a
+ *                              new sparse 1 GiB FILE (created, then removed)
+ *                              allocates at most 2 MiB
+ *   dax_pud poison FILE 0      MADV_HWPOISON on one page of FILE mapped with
+ *                              one PUD (1 GiB FILE) or PMDs (4 MiB FILE): the
+ *                              kernel poisons that page (its pfn in the log,
+ *                              its address in the SIGBUS), not the first
+ *                              page of the huge entry
+ *
+ * FILE's first GiB must be one extent at a 1G-aligned address of a pmem
+ * namespace aligned to 1G (ndctl create-namespace -m fsdax -a 1G), on a
+ * filesystem that allocates it so (Documentation/virt/kvm/dax.rst has
+ * recipes for xfs and ext4).  The steps between the calls (remounts, a
+ * fresh file for each) are the caller's.  A FILE that is not DAX, a
+ * filesystem without reflink ("clone") or MAP_SYNC ("sync"), and a caller
+ * without CAP_SYS_ADMIN ("poison") skip.
+ *
+ * PUD mappings cannot be read back from /proc (smaps and pagemap walks split
+ * PUDs), so the mapping size is observed by its cost: touching every 4 KiB
+ * page of 1 GiB takes 1 fault when it is one PUD, 512 with PMDs and 262144
+ * with PTEs (getrusage(), minor and major faults).
+ *
+ * map: pwrite pattern SEED-1 (allocates written extents); mmap shared, the
+ * address must be 1 GiB aligned (get_unmapped_area); read every page (1
+ * fault); write pattern SEED everywhere (1 more fault: the write fault on the
+ * read-only PUD); msync(MS_SYNC), then write again (the sync must have
+ * write-protected or unmapped the PUD: at least one fault, so the later
+ * write is tracked again); msync; pread sees the pattern; punch a 2 MiB
+ * hole while mapped (zeros there, the rest intact).
+ *
+ * Output: TAP, one test per check (what was measured on a "# " line before
+ * it), and a "# key=value" line of the counts; exits with KSFT_PASS when
+ * every check held.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+#include <linux/stat.h>
+
+#include "../kselftest.h"
+
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX	0x00200000
+#endif
+
+#define SZ_1G	(1024UL * 1024 * 1024)
+#define SZ_2M	(2UL * 1024 * 1024)
+#define PG	4096UL
+
+/* Accesses the compiler must make as written: each of them may fault. */
+#define READ_WORD(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
+#define WRITE_WORD(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
+
+static int failed;
+static sigjmp_buf jb;
+
+/* One TAP test named WHAT, after a "# WHAT: DETAIL" line. */
+static void __printf(3, 4) check(int ok, const char *what, const char *fmt, ...)
+{
+	char detail[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	ksft_print_msg("%s: %s\n", what, detail);
+	ksft_test_result(ok, "%s\n", what);
+	failed |= !ok;
+}
+
+/* "ok", or the error of the call that just returned @r. */
+static const char *err(int r)
+{
+	return r ? strerror(errno) : "ok";
+}
+
+/* Faults so far: a DAX fault that allocates blocks counts as major. */
+static long faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
+static inline int aligned(const void *p, size_t size)
+{
+	return !((uintptr_t)p & (size - 1));
+}
+
+static inline uint64_t pat(uint64_t seed, uint64_t off)
+{
+	return (off * 0x9e3779b97f4a7c15ULL) ^ seed;
+}
+
+/* Write pattern SEED into the first word of every 4K page of [0, len). */
+static void fill(uint64_t *m, size_t len, uint64_t seed)
+{
+	for (size_t off = 0; off < len; off += PG)
+		WRITE_WORD(&m[off / 8], pat(seed, off));
+}
+
+/* Pages of [from, to) whose first word is not pattern SEED. */
+static size_t bad_pages(uint64_t *m, size_t from, size_t to, uint64_t seed)
+{
+	size_t bad = 0;
+
+	for (size_t off = from; off < to; off += PG)
+		bad += READ_WORD(&m[off / 8]) != pat(seed, off);
+	return bad;
+}
+
+/* Read the first word of every 4K page of [0, len). */
+static void touch(uint64_t *m, size_t len)
+{
+	for (size_t off = 0; off < len; off += PG)
+		READ_WORD(&m[off / 8]);
+}
+
+static size_t bad_pread(int fd, size_t len, uint64_t seed)
+{
+	static uint64_t buf[SZ_2M / 8];
+	size_t bad = 0;
+
+	for (size_t off = 0; off < len; off += SZ_2M) {
+		if (pread(fd, buf, SZ_2M, off) != (ssize_t)SZ_2M)
+			return len / PG;
+		for (size_t o = 0; o < SZ_2M; o += PG)
+			bad += buf[o / 8] != pat(seed, off + o);
+	}
+	return bad;
+}
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(jb, 1);
+}
+
+/* 1 if reading *p raises SIGBUS. */
+static int sigbus_on(uint64_t *p)
+{
+	if (sigsetjmp(jb, 1))
+		return 1;
+	READ_WORD(p);
+	return 0;
+}
+
+/* Whether the kernel accesses the file open at @fd with DAX. */
+static int is_dax(int fd)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, 0, &stx))
+		ksft_exit_fail_perror("statx");
+	return !!(stx.stx_attributes & STATX_ATTR_DAX);
+}
+
+static void __noreturn skip_not_dax(const char *path)
+{
+	ksft_exit_skip("%s is not a DAX file (a filesystem mounted -o dax?)\n", path);
+}
+
+static int open_dax(const char *path, int flags)
+{
+	int fd = open(path, flags);
+
+	if (fd < 0)
+		ksft_exit_fail_perror("open");
+	if (!is_dax(fd))
+		skip_not_dax(path);
+	return fd;
+}
+
+static uint64_t *map_file(int fd)
+{
+	void *m = mmap(NULL, SZ_1G, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (m == MAP_FAILED)
+		ksft_exit_fail_perror("mmap");
+	return m;
+}
+
+static int do_map(const char *path, uint64_t seed)
+{
+	static uint64_t buf[SZ_2M / 8];
+	long f0, rd, wr, resync;
+	size_t bad, nz = 0;
+	uint64_t *m;
+	int fd, r;
+
+	fd = open_dax(path, O_RDWR);
+	/* Written extents for the whole file (pattern seed - 1). */
+	for (size_t off = 0; off < SZ_1G; off += SZ_2M) {
+		for (size_t o = 0; o < SZ_2M; o += PG)
+			buf[o / 8] = pat(seed - 1, off + o);
+		if (pwrite(fd, buf, SZ_2M, off) != (ssize_t)SZ_2M)
+			ksft_exit_fail_perror("pwrite");
+	}
+	if (fsync(fd))
+		ksft_exit_fail_perror("fsync");
+
+	m = map_file(fd);
+	check(aligned(m, SZ_1G), "mmap address is 1G aligned", "%p", m);
+
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed - 1);
+	rd = faults() - f0;
+	check(!bad, "read through the mapping", "%zu bad pages", bad);
+	check(rd == 1, "read faults", "%ld for 1 GiB (1 = PUD, 512 = PMD)", rd);
+
+	f0 = faults();
+	fill(m, SZ_1G, seed);
+	wr = faults() - f0;
+	check(wr == 1, "write faults", "%ld (the write fault on the read-only PUD)", wr);
+
+	r = msync(m, SZ_1G, MS_SYNC);
+	check(!r, "msync", "%s", err(r));
+	f0 = faults();
+	fill(m, SZ_1G, seed);
+	resync = faults() - f0;
+	check(resync >= 1 && resync <= 2, "write faults after msync",
+	      "%ld (writeback write-protected or unmapped the PUD)", resync);
+	r = msync(m, SZ_1G, MS_SYNC);
+	check(!r, "msync again", "%s", err(r));
+	bad = bad_pread(fd, SZ_1G, seed);
+	check(!bad, "pread sees what the mapping wrote", "%zu bad pages", bad);
+
+	/* Punch a 2M hole at 200M while mapped. */
+	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100 * SZ_2M, SZ_2M);
+	check(!r, "punch hole while mapped", "%s", err(r));
+	for (size_t off = 100 * SZ_2M; off < 101 * SZ_2M; off += 8)
+		nz += READ_WORD(&m[off / 8]) != 0;
+	check(!nz, "hole reads zeros through the mapping", "%zu non-zero words", nz);
+	bad = bad_pages(m, 0, 100 * SZ_2M, seed) + bad_pages(m, 101 * SZ_2M, SZ_1G, seed);
+	check(!bad, "data around the hole intact", "%zu bad pages", bad);
+	/* Put the hole's data back for the remount check. */
+	for (size_t off = 100 * SZ_2M; off < 101 * SZ_2M; off += PG)
+		WRITE_WORD(&m[off / 8], pat(seed, off));
+	r = msync(m, SZ_1G, MS_SYNC);
+	check(!r, "msync after refill", "%s", err(r));
+	ksft_print_msg("map_aligned=%d read_faults=%ld write_faults=%ld refaults_after_msync=%ld\n",
+		       aligned(m, SZ_1G), rd, wr, resync);
+	munmap(m, SZ_1G);
+	close(fd);
+	return failed;
+}
+
+static int do_truncate(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	uint64_t *m;
+	size_t bad;
+	long f0;
+	int fd, r;
+
+	fd = open_dax(path, O_RDWR);
+	m = map_file(fd);
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	f0 = faults() - f0;
+	check(!bad && f0 == 1, "pattern before truncate, mapped with one PUD",
+	      "%zu bad pages, %ld fault(s)", bad, f0);
+	r = ftruncate(fd, SZ_1G / 2);
+	check(!r, "truncate to 512 MiB while mapped", "%s", err(r));
+	sigaction(SIGBUS, &sa, NULL);
+	check(sigbus_on(m + (SZ_1G / 2 + SZ_2M) / 8), "SIGBUS beyond EOF", "at 514 MiB");
+	r = sigbus_on(m + SZ_2M / 8);
+	signal(SIGBUS, SIG_DFL);
+	bad = bad_pages(m, 0, SZ_1G / 2, seed);
+	check(!r && !bad, "data below EOF intact", "%zu bad pages", bad);
+	munmap(m, SZ_1G);
+	close(fd);
+	return failed;
+}
+
+/*
+ * busy: pin one page inside the PUD mapping (vmsplice() into a pipe holds a
+ * page reference until the pipe is read), then punch a hole elsewhere in
+ * the file: the filesystem must wait for the pinned page
+ * (dax_layout_busy_page() finds it through the PUD entry), so a punch with
+ * a 2 s alarm gets EINTR; once the pipe is drained the punch completes.
+ *
+ * Then the same with a fault in the middle: pin a page again, punch from a
+ * second thread (it waits, with the filesystem's fault lock dropped), read
+ * the page through the mapping (a fault maps it again), drain the pipe.
+ * The punch must complete: the page's mapping holds a reference (since
+ * DAX folios are refcounted) that only an unmap drops, so a layout break
+ * that waits for the count to reach zero without unmapping again waits
+ * forever.  After 10 s the check fails and munmap() lets the punch go.
+ */
+static void on_alarm(int sig) { (void)sig; }
+
+static struct {
+	int fd, r, err;
+	int done;
+} bg;
+
+static void *punch_thread(void *arg)
+{
+	(void)arg;
+	bg.r = fallocate(bg.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 12 * SZ_2M, SZ_2M);
+	bg.err = errno;
+	__atomic_store_n(&bg.done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Wait up to @secs for the punch thread; true if it finished. */
+static int punch_done(double secs)
+{
+	for (int i = 0; i < secs * 100; i++) {
+		if (__atomic_load_n(&bg.done, __ATOMIC_ACQUIRE))
+			return 1;
+		usleep(10000);
+	}
+	return __atomic_load_n(&bg.done, __ATOMIC_ACQUIRE);
+}
+
+/* Pin the page at @addr: vmsplice() it into pipe @fd (held until read). */
+static void pin_page(int fd, void *addr, const char *what)
+{
+	ssize_t n = vmsplice(fd, &(struct iovec){ .iov_base = addr, .iov_len = PG }, 1, 0);
+
+	check(n == PG, what, "%zd bytes%s%s", n, n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+}
+
+static int do_busy(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	uint64_t *m, *pin, *pin2;
+	static char drain[PG];
+	int fd, p[2], r, ok;
+	long f0, f1;
+	pthread_t t;
+
+	(void)seed;	/* the file's contents do not matter here */
+	fd = open_dax(path, O_RDWR);
+	if (pipe(p))
+		ksft_exit_fail_perror("pipe");
+	m = map_file(fd);
+	pin = m + (300 * SZ_2M + 5 * PG) / 8;
+	pin2 = m + (400 * SZ_2M + 7 * PG) / 8;
+	f0 = faults();
+	touch(m, SZ_1G);
+	f0 = faults() - f0;
+	check(f0 == 1, "mapped with one PUD", "%ld fault(s) reading 1 GiB", f0);
+	pin_page(p[1], pin, "vmsplice pins a page at +600 MiB");
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	alarm(2);
+	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
+	alarm(0);
+	check(r && errno == EINTR, "punch waits for the pinned page", "%s after 2 s",
+	      r ? strerror(errno) : "completed");
+	r = read(p[0], drain, PG) == PG && !memcmp(drain, pin, PG);
+	check(r, "pipe drained, page unpinned", "4 KiB read back");
+	alarm(10);
+	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
+	alarm(0);
+	check(!r, "punch completes once the page is unpinned", "%s", err(r));
+
+	/* A fault maps the pinned page again while the punch waits. */
+	READ_WORD(pin2);
+	pin_page(p[1], pin2, "vmsplice pins a page at +800 MiB");
+	bg.fd = fd;
+	if (pthread_create(&t, NULL, punch_thread, NULL))
+		ksft_exit_fail_perror("pthread_create");
+	ok = !punch_done(1);
+	check(ok, "a punch from another thread waits for the pinned page", "%s after 1 s",
+	      ok ? "still waiting" : "completed");
+	f1 = faults();
+	READ_WORD(pin2);
+	f1 = faults() - f1;
+	check(f1 >= 1, "a fault maps the pinned page again while the punch waits", "%ld fault(s)",
+	      f1);
+	r = read(p[0], drain, PG) == PG;
+	check(r, "pipe drained after the fault", "4 KiB read");
+	ok = punch_done(10);
+	check(ok && !bg.r, "the punch completes once the page is unpinned", "%s",
+	      !ok ? "still waiting after 10 s: the layout break waits for the mapping's reference" :
+	      bg.r ? strerror(bg.err) : "ok");
+	munmap(m, SZ_1G);	/* lets a punch that still waits go */
+	pthread_join(t, NULL);
+	close(fd);
+	return failed;
+}
+
+/*
+ * sync: MAP_SYNC mapping after an extending ftruncate (inode metadata not
+ * yet on media, so a write fault takes the synchronous path: flush, then
+ * insert a writable PUD); one read fault for the whole GiB, at most two
+ * write faults, and pread sees what the mapping wrote.
+ */
+static int do_sync(const char *path, uint64_t seed)
+{
+	long f0, rd, wr;
+	uint64_t *m;
+	size_t bad;
+	int fd, r;
+
+	fd = open_dax(path, O_RDWR);
+	r = ftruncate(fd, SZ_1G + PG);
+	check(!r, "extend the file by 4 KiB", "%s", err(r));
+	m = mmap(NULL, SZ_1G, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
+	if (m == MAP_FAILED && errno == EOPNOTSUPP)
+		ksft_exit_skip("%s: no MAP_SYNC on this filesystem\n", path);
+	if (m == MAP_FAILED)
+		ksft_exit_fail_perror("mmap MAP_SYNC");
+	check(aligned(m, SZ_1G), "MAP_SYNC mapping, 1G aligned", "%p", m);
+	f0 = faults();
+	touch(m, SZ_1G);
+	rd = faults() - f0;
+	f0 = faults();
+	fill(m, SZ_1G, seed);
+	wr = faults() - f0;
+	check(rd == 1, "MAP_SYNC read faults", "%ld for 1 GiB (1 = PUD)", rd);
+	check(wr >= 1 && wr <= 2, "MAP_SYNC write faults", "%ld for 1 GiB", wr);
+	bad = bad_pread(fd, SZ_1G, seed);
+	check(!bad, "pread sees what the MAP_SYNC mapping wrote", "%zu bad pages", bad);
+	r = ftruncate(fd, SZ_1G);
+	check(!r, "back to 1 GiB", "%s", err(r));
+	ksft_print_msg("sync_read_faults=%ld sync_write_faults=%ld\n", rd, wr);
+	munmap(m, SZ_1G);
+	close(fd);
+	return failed;
+}
+
+static int do_verify(const char *path, uint64_t seed)
+{
+	int fd = open_dax(path, O_RDONLY);
+	size_t bad;
+
+	bad = bad_pread(fd, SZ_1G, seed);
+	check(!bad, "pattern after remount", "%zu bad pages of %lu", bad, SZ_1G / PG);
+	close(fd);
+	return failed;
+}
+
+/*
+ * clone/clonecheck: a PUD entry must never cover shared blocks.  FILE is
+ * written (pattern SEED) and mapped with one PUD, then cloned to FILE.clone
+ * (FICLONE) while mapped: FILE's PUD entry is dropped, and its blocks, now
+ * shared, are mapped again with PMDs, not a PUD (more than one, at most 512
+ * faults for 1 GiB; FILE.clone: 1023, see below).  One 4 KiB page of FILE
+ * written through the mapping is copied on write (pattern SEED + 1 there);
+ * FILE.clone keeps pattern SEED everywhere.  clonecheck reads both files
+ * back with pread() (after a remount, where a kernel that left an order-0
+ * entry in a huge entry's slot hit BUG_ON(nrpages) in clear_inode()).
+ */
+#define COW_OFF	(300 * SZ_2M + 5 * PG)
+
+static int clone_check(const char *path, uint64_t seed)
+{
+	static uint64_t buf[PG / 8];
+	char cpath[4096];
+	size_t bad;
+	int fd, cfd, r;
+
+	snprintf(cpath, sizeof(cpath), "%s.clone", path);
+	fd = open_dax(path, O_RDONLY);
+	cfd = open_dax(cpath, O_RDONLY);
+	/* FILE: pattern SEED except the page written after the clone. */
+	bad = bad_pread(fd, SZ_1G, seed);
+	check(bad == 1, "FILE: pattern except the copied-on-write page",
+	      "%zu bad pages (1 expected)", bad);
+	r = pread(fd, buf, PG, COW_OFF) == PG && buf[0] == pat(seed + 1, COW_OFF);
+	check(r, "FILE: the copied-on-write page holds the new data", "at +%lu MiB", COW_OFF >> 20);
+	bad = bad_pread(cfd, SZ_1G, seed);
+	check(!bad, "FILE.clone: pattern everywhere", "%zu bad pages", bad);
+	close(fd);
+	close(cfd);
+	return failed;
+}
+
+static int do_clone(const char *path, uint64_t seed)
+{
+	char cpath[4096];
+	uint64_t *m, *c;
+	int fd, cfd, r;
+	size_t bad;
+	long f0;
+
+	snprintf(cpath, sizeof(cpath), "%s.clone", path);
+	fd = open_dax(path, O_RDWR);
+	cfd = open(cpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (cfd < 0)
+		ksft_exit_fail_perror("open the clone");
+	m = map_file(fd);
+	f0 = faults();
+	fill(m, SZ_1G, seed);
+	f0 = faults() - f0;
+	check(f0 == 1, "written through one PUD", "%ld fault(s) for 1 GiB", f0);
+	r = msync(m, SZ_1G, MS_SYNC);
+	check(!r, "msync", "%s", err(r));
+	r = ioctl(cfd, FICLONE, fd);
+	if (r && (errno == EOPNOTSUPP || errno == EINVAL))
+		ksft_exit_skip("%s: no FICLONE on this filesystem: %s\n", path, strerror(errno));
+	check(!r, "FICLONE while mapped", "%s", err(r));
+	if (r)
+		return failed;
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	f0 = faults() - f0;
+	check(!bad, "FILE through its mapping after the clone", "%zu bad pages", bad);
+	check(f0 > 1 && f0 <= 512, "shared blocks mapped again, not with a PUD",
+	      "%ld fault(s) for 1 GiB", f0);
+	WRITE_WORD(&m[COW_OFF / 8], pat(seed + 1, COW_OFF));
+	r = msync(m, SZ_1G, MS_SYNC);
+	check(!r, "msync after the copy-on-write", "%s", err(r));
+	c = map_file(cfd);
+	f0 = faults();
+	bad = bad_pages(c, 0, SZ_1G, seed);
+	f0 = faults() - f0;
+	check(!bad, "FILE.clone through a mapping", "%zu bad pages", bad);
+	/*
+	 * 511 PMDs, and PTEs for the 2M range around the page that FILE no
+	 * longer shares (FILE.clone's extent is split there).
+	 */
+	check(f0 > 1 && f0 <= 1023, "FILE.clone's shared blocks not mapped with a PUD",
+	      "%ld fault(s) for 1 GiB", f0);
+	munmap(c, SZ_1G);
+	munmap(m, SZ_1G);
+	close(cfd);
+	close(fd);
+	return clone_check(path, seed);
+}
+
+/*
+ * alloc: a 4K write fault on a hole must allocate what a PMD fault
+ * allocates (2M at most), not what the filesystem returns for a 1G write
+ * lookup (ext4: up to 16M, xfs: up to 1G).  The file is created here; an
+ * inherited extent-size hint (xfs 1G recipe) is cleared first, as it would
+ * round any allocation up to 1G.
+ */
+static int do_alloc(const char *path, uint64_t seed)
+{
+	struct fsxattr fa;
+	struct stat st;
+	long f0, wf;
+	uint64_t *m;
+	int fd, r;
+
+	(void)seed;
+	unlink(path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		ksft_exit_fail_perror("open");
+	if (!is_dax(fd)) {
+		unlink(path);
+		skip_not_dax(path);
+	}
+	if (!ioctl(fd, FS_IOC_FSGETXATTR, &fa) && (fa.fsx_xflags & FS_XFLAG_EXTSIZE)) {
+		fa.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
+		fa.fsx_extsize = 0;
+		r = ioctl(fd, FS_IOC_FSSETXATTR, &fa);
+		check(!r, "clear the inherited extent-size hint", "%s", err(r));
+	}
+	if (ftruncate(fd, SZ_1G))
+		ksft_exit_fail_perror("ftruncate");
+	m = map_file(fd);
+	check(aligned(m, SZ_1G), "mmap address is 1G aligned", "%p", m);
+	f0 = faults();
+	WRITE_WORD(&m[0], pat(1, 0));
+	wf = faults() - f0;
+	if (fstat(fd, &st))
+		ksft_exit_fail_perror("fstat");
+	check(wf == 1, "one write fault", "%ld", wf);
+	check((uint64_t)st.st_blocks * 512 <= SZ_2M,
+	      "blocks allocated by one 4K write fault into a sparse 1 GiB file",
+	      "%llu KiB (at most 2048: what a PMD fault allocates)",
+	      (unsigned long long)st.st_blocks / 2);
+	check(READ_WORD(&m[0]) == pat(1, 0), "the store reads back", "%#llx",
+	      (unsigned long long)READ_WORD(&m[0]));
+	ksft_print_msg("alloc_kib=%llu write_faults=%ld\n",
+		       (unsigned long long)st.st_blocks / 2, wf);
+	munmap(m, SZ_1G);
+	close(fd);
+	unlink(path);
+	return failed;
+}
+
+/* Set by on_mce(), read after its siglongjmp(). */
+static void *bus_addr;
+static int bus_lsb, bus_code;
+
+static void on_mce(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	bus_addr = si->si_addr;
+	bus_lsb = si->si_addr_lsb;
+	bus_code = si->si_code;
+	siglongjmp(jb, 1);
+}
+
+/*
+ * pfn of FILE's page at OFF, through a 4K mapping of its own (a pagemap
+ * walk would split a PUD mapping).
+ */
+static uint64_t pfn_at(int fd, size_t off)
+{
+	uint64_t *p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, off);
+	uint64_t e = 0;
+	int pm;
+
+	if (p == MAP_FAILED)
+		return 0;
+	READ_WORD(p);
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0 || pread(pm, &e, 8, (uintptr_t)p / PG * 8) != 8)
+		e = 0;
+	if (pm >= 0)
+		close(pm);
+	munmap(p, PG);
+	return (e >> 63) ? (e & ((1ULL << 55) - 1)) : 0;
+}
+
+/* pfn of the last "Sending SIGBUS to COMM:PID" line in the kernel log. */
+static uint64_t logged_pfn(void)
+{
+	char line[512], want[64], comm[32] = "";
+	uint64_t pfn = 0;
+	FILE *f = fopen("/proc/self/comm", "re");
+
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = 0;
+		fclose(f);
+	}
+	snprintf(want, sizeof(want), ": Sending SIGBUS to %s:%d ", comm, getpid());
+	f = popen("dmesg", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *w = strstr(line, want), *h;
+
+		if (!w)
+			continue;
+		*w = 0;
+		h = strrchr(line, ' ');
+		if (h)
+			pfn = strtoull(h + 1, NULL, 16);
+	}
+	if (f)
+		pclose(f);
+	return pfn;
+}
+
+/*
+ * poison: map FILE (1 GiB: one PUD; 4 MiB: two PMDs), poison the page at the
+ * middle + 20K with MADV_HWPOISON.  The kernel must act on that page: the
+ * pfn it logs, and the address in the SIGBUS (BUS_MCEERR_AR) it sends, are
+ * the page's, not those of the huge entry's first page.
+ */
+static int do_poison(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_sigaction = on_mce, .sa_flags = SA_SIGINFO };
+	uint64_t pfn, head, got;
+	size_t size, off, esz;
+	struct stat st;
+	long f0, rd;
+	uint8_t *m;
+	int fd, r;
+
+	(void)seed;
+	fd = open_dax(path, O_RDWR);
+	if (fstat(fd, &st))
+		ksft_exit_fail_perror("fstat");
+	size = st.st_size;
+	esz = size >= SZ_1G ? SZ_1G : SZ_2M;
+	off = size / 2 + 5 * PG;
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		ksft_exit_fail_perror("mmap");
+	check(aligned(m, esz), "mmap address is aligned to the entry size", "%p, %zu KiB", m,
+	      esz >> 10);
+	f0 = faults();
+	for (size_t o = 0; o < size; o += PG)
+		READ_WORD(m + o);
+	rd = faults() - f0;
+	check(rd == (long)(size / esz), "read faults", "%ld (%zu expected: one per %s)", rd,
+	      size / esz, esz == SZ_1G ? "PUD" : "PMD");
+	pfn = pfn_at(fd, off);
+	head = pfn_at(fd, off & ~(esz - 1));
+	check(pfn && pfn == head + (off & (esz - 1)) / PG,
+	      "pfns of the page and its entry's first page", "%#llx and %#llx",
+	      (unsigned long long)pfn, (unsigned long long)head);
+	sigaction(SIGBUS, &sa, NULL);
+	bus_addr = NULL;
+	r = 0;
+	if (!sigsetjmp(jb, 1))
+		r = madvise(m + off, PG, MADV_HWPOISON) ? errno : -1;
+	signal(SIGBUS, SIG_DFL);
+	if (r == EPERM)
+		ksft_exit_skip("MADV_HWPOISON needs CAP_SYS_ADMIN\n");
+	check(!r, "MADV_HWPOISON raised SIGBUS", "%s",
+	      !r ? "yes" : r < 0 ? "no: madvise returned 0" : strerror(r));
+	check(bus_addr == m + off, "SIGBUS address is the poisoned page's",
+	      "si_addr %p (page %p, entry's first page %p), code %d, addr_lsb %d",
+	      bus_addr, m + off, m + (off & ~(esz - 1)), bus_code, bus_lsb);
+	got = logged_pfn();
+	check(got == pfn, "the kernel poisoned the page's pfn",
+	      "logged %#llx (page %#llx, entry's first page %#llx)",
+	      (unsigned long long)got, (unsigned long long)pfn, (unsigned long long)head);
+	ksft_print_msg("entry_kib=%zu read_faults=%ld pfn=%#llx head=%#llx logged=%#llx\n",
+		       esz >> 10, rd, (unsigned long long)pfn, (unsigned long long)head,
+		       (unsigned long long)got);
+	munmap(m, size);
+	close(fd);
+	return failed;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(const char *path, uint64_t seed);
+} modes[] = {
+	{ "map", do_map },
+	{ "verify", do_verify },
+	{ "busy", do_busy },
+	{ "sync", do_sync },
+	{ "truncate", do_truncate },
+	{ "clone", do_clone },
+	{ "clonecheck", clone_check },
+	{ "alloc", do_alloc },
+	{ "poison", do_poison },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i = ARRAY_SIZE(modes);
+	char *end = "";
+	uint64_t seed;
+
+	ksft_print_header();
+	if (argc == 4)
+		for (i = 0; i < ARRAY_SIZE(modes); i++)
+			if (!strcmp(argv[1], modes[i].name))
+				break;
+	errno = 0;
+	seed = argc == 4 ? strtoull(argv[3], &end, 0) : 0;
+	if (i == ARRAY_SIZE(modes) || errno || *end) {
+		fprintf(stderr, "usage: %s MODE FILE SEED, MODE one of:", argv[0]);
+		for (i = 0; i < ARRAY_SIZE(modes); i++)
+			fprintf(stderr, " %s", modes[i].name);
+		fprintf(stderr, "\n");
+		ksft_exit_fail_msg("bad arguments\n");
+	}
+	modes[i].fn(argv[2], seed);
+	/* A trailing plan: how many checks a mode makes depends on its path. */
+	ksft_set_plan(ksft_test_num());
+	ksft_finished();
+}
