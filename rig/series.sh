@@ -241,6 +241,17 @@ selftest_warnings() {
 		/: (warning|error):/ { if (index(files, " " cur " ")) print }' "$1"
 }
 
+# warn_result SUBJECT WARNINGS FAIL_NOTE OK_NOTE: the "build:" line of a
+# selftests build of patch SUBJECT; fails, after the warnings, if any.
+warn_result() {
+	if [ -n "$2" ]; then
+		echo "$2" | sed 's/^/  /'
+		echo "build: FAIL $1 [$3]"
+		return 1
+	fi
+	echo "build: ok   $1 [$4]"
+}
+
 cmd_check() {
 	local wt=$BDIR/check-tree errs=0 p out c f added objs t64 a64=$BDIR/obj-arm64 kmake
 	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree BASE=$BASE'"
@@ -316,13 +327,9 @@ cmd_check() {
 			then
 				w=$(selftest_warnings "$BDIR/check-build.log" "$(git -C "$wt" diff --name-only base "$c" -- tools/testing/selftests/kvm |
 					sed 's#^tools/testing/selftests/kvm/##' | tr '\n' ' ')")
-				if [ -n "$w" ]; then
-					echo "$w" | sed 's/^/  /'
-					echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests: warnings in the series' files]"
-					errs=$((errs + 1))
-				else
-					echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests: x86_64 all, arm64 $t64, no warning in the series' files]"
-				fi
+				warn_result "$(git -C "$wt" log -1 --format=%s "$c")" "$w" \
+					"kvm selftests: warnings in the series' files" \
+					"kvm selftests: x86_64 all, arm64 $t64, no warning in the series' files" || errs=$((errs + 1))
 			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi
 		fi
 		# The mm selftests the series adds (dax_pud), with the mm Makefile's
@@ -337,14 +344,10 @@ cmd_check() {
 				CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
 				KHDR_INCLUDES="-isystem $a64/usr/include" "$BDIR/check-mm/arm64/$t" >>"$BDIR/check-build.log" 2>&1
 			then
-				w=$(grep -E ': (warning|error):' "$BDIR/check-build.log")
-				if [ -n "$w" ]; then
-					echo "$w" | sed 's/^/  /'
-					echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [mm selftest $t: warnings]"
+				warn_result "$(git -C "$wt" log -1 --format=%s "$c")" \
+					"$(grep -E ': (warning|error):' "$BDIR/check-build.log")" \
+					"mm selftest $t: warnings" "mm selftest $t: x86_64 and arm64, no warning" ||
 					errs=$((errs + 1))
-				else
-					echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [mm selftest $t: x86_64 and arm64, no warning]"
-				fi
 			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [mm selftest $t]"; errs=$((errs + 1)); fi
 		done
 	done
