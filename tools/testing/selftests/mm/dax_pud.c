@@ -49,6 +49,7 @@
  * every check held.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -240,7 +241,7 @@ static void do_map(const char *path, uint64_t seed)
 		ksft_exit_fail_perror("fsync");
 
 	m = map_file(fd);
-	check(aligned(m, SZ_1G), "mmap address is 1G aligned", "%p", m);
+	check(aligned(m, SZ_1G), "mmap address is 1G aligned", "%p", (void *)m);
 
 	f0 = faults();
 	bad = bad_pages(m, 0, SZ_1G, seed - 1);
@@ -422,7 +423,7 @@ static void do_busy(const char *path, uint64_t seed)
 }
 
 /*
- * sync: MAP_SYNC mapping after an extending ftruncate (inode metadata not
+ * sync: a MAP_SYNC mapping, then an extending ftruncate (inode metadata not
  * yet on media, so a write fault takes the synchronous path: flush, then
  * insert a writable PUD); one read fault for the whole GiB, at most two
  * write faults, and pread sees what the mapping wrote.
@@ -440,7 +441,7 @@ static void do_sync(const char *path, uint64_t seed)
 		ksft_exit_skip("%s: no MAP_SYNC on this filesystem\n", path);
 	if (m == MAP_FAILED)
 		ksft_exit_fail_perror("mmap MAP_SYNC");
-	check(aligned(m, SZ_1G), "MAP_SYNC mapping, 1G aligned", "%p", m);
+	check(aligned(m, SZ_1G), "MAP_SYNC mapping, 1G aligned", "%p", (void *)m);
 	/* Dirty inode metadata: a write fault must flush it first. */
 	r = ftruncate(fd, SZ_1G + PG);
 	check(!r, "extend the file by 4 KiB", "%s", err(r));
@@ -563,7 +564,7 @@ static void do_clone(const char *path, uint64_t seed)
 	munmap(m, SZ_1G);
 	close(cfd);
 	close(fd);
-	return clone_check(path, seed);
+	clone_check(path, seed);
 }
 
 /*
@@ -599,7 +600,7 @@ static void do_alloc(const char *path, uint64_t seed)
 	if (ftruncate(fd, SZ_1G))
 		ksft_exit_fail_perror("ftruncate");
 	m = map_file(fd);
-	check(aligned(m, SZ_1G), "mmap address is 1G aligned", "%p", m);
+	check(aligned(m, SZ_1G), "mmap address is 1G aligned", "%p", (void *)m);
 	f0 = faults();
 	WRITE_WORD(&m[0], pat(1, 0));
 	wf = faults() - f0;
@@ -724,8 +725,8 @@ static void do_poison(const char *path, uint64_t seed)
 	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (m == MAP_FAILED)
 		ksft_exit_fail_perror("mmap");
-	check(aligned(m, esz), "mmap address is aligned to the entry size", "%p, %zu KiB", m,
-	      esz >> 10);
+	check(aligned(m, esz), "mmap address is aligned to the entry size", "%p, %zu KiB",
+	      (void *)m, esz >> 10);
 	f0 = faults();
 	for (size_t o = 0; o < size; o += PG)
 		READ_WORD(m + o);
@@ -751,7 +752,7 @@ static void do_poison(const char *path, uint64_t seed)
 	      !r ? "yes" : r < 0 ? "no: madvise returned 0" : strerror(r));
 	check(bus_addr == m + off, "SIGBUS address is the poisoned page's",
 	      "si_addr %p (page %p, entry's first page %p), code %d, addr_lsb %d",
-	      bus_addr, m + off, m + (off & ~(esz - 1)), bus_code, bus_lsb);
+	      bus_addr, (void *)(m + off), (void *)(m + (off & ~(esz - 1))), bus_code, bus_lsb);
 	got = logged_pfn();
 	check(got == pfn, "the kernel poisoned the page's pfn",
 	      "logged %#llx (page %#llx, entry's first page %#llx)",
@@ -791,7 +792,7 @@ int main(int argc, char **argv)
 				break;
 	errno = 0;
 	seed = argc == 4 ? strtoull(argv[3], &end, 0) : 0;
-	if (i == ARRAY_SIZE(modes) || errno || *end || end == argv[3] || argv[3][0] == '-') {
+	if (i == ARRAY_SIZE(modes) || errno || *end || !isdigit((unsigned char)argv[3][0])) {
 		fprintf(stderr, "usage: %s MODE FILE SEED, MODE one of:", argv[0]);
 		for (i = 0; i < ARRAY_SIZE(modes); i++)
 			fprintf(stderr, " %s", modes[i].name);
