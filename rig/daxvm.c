@@ -16,6 +16,14 @@
  *
  * Output is a single line of key=value pairs so that the rig can tabulate
  * it; exit status is non-zero on any error.
+ *
+ * Why a VMM of its own beside the series' KVM selftest dax_mapping_test,
+ * which checks the same stats: daxvm shares no code with the selftests
+ * library (its own memslot setup, a guest without page tables, its own
+ * binary stats reader in vmm.h), so a bug in the library's DAX backing
+ * sources or in the test cannot make both agree on a wrong count ("make
+ * test": dax-e2e); and it is what "make run" times, with the anchors
+ * (anonymous THP, a hugetlbfs 1G page) on the same code path.
  */
 #define _GNU_SOURCE
 #include <errno.h>
