@@ -35,11 +35,11 @@ if want kunit; then
 		insmod $kmods/kvm.ko kunit_dax_path=/mnt/kunit/guest && insmod $kmods/kvm-amd.ko ||
 			die "kunit: cannot load kvm.ko (kunit_dax_path=/mnt/kunit/guest) and kvm-amd.ko again"
 		check_kvm
+		umount /mnt/kunit || die "kunit: cannot unmount /mnt/kunit"
 	else
 		for s in $KSUITES; do echo run >$K/$s/run; done
 	fi
 	kunit_tap kunit $(for s in $KSUITES; do echo $K/$s/results; done)
-	if grep -q " /mnt/kunit " /proc/mounts; then umount /mnt/kunit || die "kunit: cannot unmount /mnt/kunit"; fi
 	[ -f /tmp/kfail ] && rc=1
 fi
 

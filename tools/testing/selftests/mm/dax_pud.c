@@ -134,10 +134,10 @@ static inline uint64_t pat(uint64_t seed, uint64_t off)
 	return (off * 0x9e3779b97f4a7c15ULL) ^ seed;
 }
 
-/* Write pattern SEED into the first word of every 4K page of [0, len). */
-static void fill(uint64_t *m, size_t len, uint64_t seed)
+/* Write pattern SEED into the first word of every 4K page of [from, to). */
+static void fill(uint64_t *m, size_t from, size_t to, uint64_t seed)
 {
-	for (size_t off = 0; off < len; off += PG)
+	for (size_t off = from; off < to; off += PG)
 		WRITE_WORD(&m[off / 8], pat(seed, off));
 }
 
@@ -250,14 +250,14 @@ static void do_map(const char *path, uint64_t seed)
 	check(rd == 1, "read faults", "%ld for 1 GiB (1 = PUD, 512 = PMD)", rd);
 
 	f0 = faults();
-	fill(m, SZ_1G, seed);
+	fill(m, 0, SZ_1G, seed);
 	wr = faults() - f0;
 	check(wr == 1, "write faults", "%ld (the write fault on the read-only PUD)", wr);
 
 	r = msync(m, SZ_1G, MS_SYNC);
 	check(!r, "msync", "%s", err(r));
 	f0 = faults();
-	fill(m, SZ_1G, seed);
+	fill(m, 0, SZ_1G, seed);
 	resync = faults() - f0;
 	check(resync >= 1 && resync <= 2, "write faults after msync",
 	      "%ld (writeback write-protected or unmapped the PUD)", resync);
@@ -275,8 +275,7 @@ static void do_map(const char *path, uint64_t seed)
 	bad = bad_pages(m, 0, 100 * SZ_2M, seed) + bad_pages(m, 101 * SZ_2M, SZ_1G, seed);
 	check(!bad, "data around the hole intact", "%zu bad pages", bad);
 	/* Put the hole's data back for the remount check. */
-	for (size_t off = 100 * SZ_2M; off < 101 * SZ_2M; off += PG)
-		WRITE_WORD(&m[off / 8], pat(seed, off));
+	fill(m, 100 * SZ_2M, 101 * SZ_2M, seed);
 	r = msync(m, SZ_1G, MS_SYNC);
 	check(!r, "msync after refill", "%s", err(r));
 	ksft_print_msg("map_aligned=%d read_faults=%ld write_faults=%ld refaults_after_msync=%ld\n",
@@ -449,7 +448,7 @@ static void do_sync(const char *path, uint64_t seed)
 	touch(m, SZ_1G);
 	rd = faults() - f0;
 	f0 = faults();
-	fill(m, SZ_1G, seed);
+	fill(m, 0, SZ_1G, seed);
 	wr = faults() - f0;
 	check(rd == 1, "MAP_SYNC read faults", "%ld for 1 GiB (1 = PUD)", rd);
 	check(wr >= 1 && wr <= 2, "MAP_SYNC write faults", "%ld for 1 GiB", wr);
@@ -526,7 +525,7 @@ static void do_clone(const char *path, uint64_t seed)
 	}
 	m = map_file(fd);
 	f0 = faults();
-	fill(m, SZ_1G, seed);
+	fill(m, 0, SZ_1G, seed);
 	f0 = faults() - f0;
 	check(f0 == 1, "written through one PUD", "%ld fault(s) for 1 GiB", f0);
 	r = msync(m, SZ_1G, MS_SYNC);
@@ -728,8 +727,7 @@ static void do_poison(const char *path, uint64_t seed)
 	check(aligned(m, esz), "mmap address is aligned to the entry size", "%p, %zu KiB",
 	      (void *)m, esz >> 10);
 	f0 = faults();
-	for (size_t o = 0; o < size; o += PG)
-		READ_WORD(m + o);
+	touch((uint64_t *)m, size);
 	rd = faults() - f0;
 	check(rd == (long)(size / esz), "read faults", "%ld (%zu expected: one per %s)", rd,
 	      size / esz, esz == SZ_1G ? "PUD" : "PMD");
