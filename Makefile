@@ -5,17 +5,20 @@
 # patches/stable-6.12/).  Every leg boots 7.3; "stable" boots 6.12 for the
 # x86 L1 suites that test the series itself.
 #
-#   make run    build the 7.3 x86 kernel, boot it, print the leaf-count table
+#   make run    build a lean 7.3 x86 kernel, boot it under Debian's QEMU and
+#               print the leaf-count table; then build the patched QEMU and
+#               boot the L2 Linux guests
 #   make test   every test (both series' checks, DAX end-to-end, fsdax PUD,
 #               KVM selftests, L2 guests, the arm64 leg, the reliability
 #               suite on KASAN, the stable leg)
 #
 # Steps, each runnable alone: deps tree apply kernel selftests initramfs
-# check (both series) kernel-debug; arm64, reliability, stable: those legs
-# alone; series work (BASE=7.3 or 6.12): tree, apply, export (build tree ->
-# patches/); mirror (mainline); negative, negative-pud, negative-reliability
-# (6.12), negative-mainline, negative-pud-mainline, negative-contents (7.3): the tests must fail on a deliberately
-# broken kernel.
+# (run-kernel run-initramfs: make run's) check (both series) kernel-debug;
+# arm64, reliability, stable: those legs alone; series work (BASE=7.3 or
+# 6.12): tree, apply, export (build tree -> patches/); mirror (mainline);
+# negative, negative-pud, negative-reliability (6.12), negative-mainline,
+# negative-pud-mainline, negative-contents (7.3): the tests must fail on a
+# deliberately broken kernel.
 
 SHELL := /bin/bash
 # Steps share build trees (tree/apply/configure): never in parallel.
@@ -27,16 +30,35 @@ TEST_TIMEOUT ?= 3000
 ARM64_TIMEOUT ?= 1500
 REL_TIMEOUT ?= 2400
 
-.PHONY: run test build deps qemu tree apply export mirror check kernel selftests \
+.PHONY: run run-kernel run-initramfs test build deps qemu tree apply export mirror check kernel selftests \
 	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents arm64 arm64-build arm64-test kernel-debug reliability \
 	reliability-test l2stat clean distclean help
 
-# make run builds only what it boots: the 7.3 x86 kernel, selftests, initramfs.
-run: initramfs qemu
-	@rc=0; $(R)/boot.sh run $(RUN_TIMEOUT) || rc=$$?; \
+# make run builds only what it boots: a lean kernel of its own (VARIANT=run:
+# allnoconfig + config/x86_64-run.config, in build/7.3/obj-x86_64-run), daxvm
+# and l2pat (no KVM selftests), its own initramfs.  Two boots: the leaf-count
+# table first, under Debian's QEMU (daxvm's guests take no interrupts); then,
+# once rig/qemu.sh has built the patched QEMU, the L2 Linux guests, whose
+# interrupts need its fix.
+run: run-initramfs
+	@p=results/$(if $(filter 6.12,$(BASE)),6.12-)run; \
+	 rm -f $$p.rows $$p.l2rows $$p.table $$p-l2.* $$p-l2-*; rc=0; \
+	 QEMU=qemu-system-x86_64 VARIANT=run KARGS="rig.run=table $(KARGS)" \
+		$(R)/boot.sh run $(RUN_TIMEOUT) || rc=$$?; \
 	 $(R)/table.sh || rc=1; \
+	 if [ $$rc != 0 ]; then echo "make run: the first boot failed: no L2 guests"; \
+	 elif $(R)/qemu.sh; then \
+		VARIANT=run RESNAME=run-l2 KARGS="rig.run=l2 $(KARGS)" \
+			$(R)/boot.sh run $(RUN_TIMEOUT) || rc=$$?; \
+		$(R)/table.sh l2 || rc=1; \
+	 else rc=1; fi; \
 	 [ $$rc = 0 ] && echo "make run: every guest booted and its data checked out" || \
 	 { echo "make run: FAILED (see the lines above)"; exit 1; }
+run-kernel: apply
+	@VARIANT=run $(R)/kernel.sh
+run-initramfs: run-kernel
+	@VARIANT=run $(R)/selftests.sh
+	@VARIANT=run $(R)/initramfs.sh
 
 test: build check
 	@rm -f results/*.tap
@@ -144,9 +166,10 @@ mirror:
 
 clean:
 	rm -rf results build/initramfs build/initramfs.cpio build/selftests build/obj-check \
-		build/7.3/initramfs build/7.3/initramfs.cpio build/7.3/selftests build/7.3/obj-check
+		build/7.3/initramfs build/7.3/initramfs.cpio build/7.3/selftests build/7.3/obj-check \
+		build/7.3/initramfs-run build/7.3/initramfs-run.cpio
 distclean:
 	rm -rf results build
 
 help:
-	@sed -n '2,18p' Makefile
+	@sed -n '2,20p' Makefile

@@ -6,20 +6,28 @@
 . "$(dirname "$0")/common.sh"
 JOB=$1
 TMO=${2:-1800}
+# RESNAME: the name of this boot's results/ files (default: the job's), so
+# that two boots of one job keep theirs apart (make run's two boots).
+NAME=${RESNAME:-$JOB}
 # The emulator: Debian's QEMU rebuilt with rig/qemu/*.patch (rig/qemu.sh,
 # 'make qemu'); QEMU=qemu-system-x86_64 boots under Debian's own binary
 # (which stalls L2 guests: README, "l2-guest").
 QEMU=${QEMU:-$BUILD/qemu/b/qemu-system-x86_64}
 command -v "$QEMU" >/dev/null 2>&1 || fail "no $QEMU: run 'make qemu'"
 KIMG=$OBJ/arch/x86/boot/bzImage
-INITRD=${INITRD:-$BDIR/initramfs.cpio}	# INITRD=: another one (debugging)
-[ -f "$KIMG" ] || fail "no kernel: run 'make kernel'"
-[ -f "$INITRD" ] || fail "no initramfs: run 'make initramfs'"
+# make run's kernel (VARIANT=run) boots make run's initramfs; the debug
+# kernel boots make test's.  INITRD=: another one (debugging).
+DEFRD=$BDIR/initramfs.cpio
+[ "${VARIANT:-}" = run ] && DEFRD=$BDIR/initramfs-run.cpio
+INITRD=${INITRD:-$DEFRD}
+MK=; [ "${VARIANT:-}" = run ] && MK=run-
+[ -f "$KIMG" ] || fail "no kernel: run 'make ${MK}kernel'"
+[ -f "$INITRD" ] || fail "no initramfs: run 'make ${MK}initramfs'"
 mkdir -p "$RESULTS"
-CON=$RESULTS/$RPFX$JOB.console
+CON=$RESULTS/$RPFX$NAME.console
 # Nothing of an earlier boot of this job may pass for this one's.
-rm -f "$CON" "$RESULTS/$RPFX$JOB.rows" "$RESULTS/$RPFX$JOB.l2rows" "$RESULTS/$RPFX$JOB"-l2-*.console
-NV=$BDIR/nvdimm-$JOB${VARIANT:+-$VARIANT}.img  # one per job: boots may run side by side
+rm -f "$CON" "$RESULTS/$RPFX$NAME.rows" "$RESULTS/$RPFX$NAME.l2rows" "$RESULTS/$RPFX$NAME"-l2-*.console
+NV=$BDIR/nvdimm-$NAME${VARIANT:+-$VARIANT}.img  # one per job: boots may run side by side
 rm -f "$NV"
 truncate -s 13G "$NV"            # sparse; labels are re-initialised by L1
 # The KASAN kernel (VARIANT=debug) gets a vCPU without LA57.  With 5-level
@@ -61,11 +69,11 @@ secs=$(( $(date +%s) - start ))
 rm -f "$NV"
 # TAP per suite.
 split_taps "$CON"
-sed -n 's/^RIG:ROW //p' "$CON" >"$RESULTS/$RPFX$JOB.rows"
-sed -n 's/^RIG:L2ROW //p' "$CON" >"$RESULTS/$RPFX$JOB.l2rows"
+sed -n 's/^RIG:ROW //p' "$CON" >"$RESULTS/$RPFX$NAME.rows"
+sed -n 's/^RIG:L2ROW //p' "$CON" >"$RESULTS/$RPFX$NAME.l2rows"
 # The L2 guests' consoles (relayed by L1 as "RIG:L2 NAME line").
 for s in $(sed -n 's/^RIG:L2 \([^ ]*\) .*/\1/p' "$CON" | sort -u); do
-	sed -n "s/^RIG:L2 $s //p" "$CON" >"$RESULTS/$RPFX$JOB-l2-$s.console"
+	sed -n "s/^RIG:L2 $s //p" "$CON" >"$RESULTS/$RPFX$NAME-l2-$s.console"
 done
 bad=$(grep -v '^RIG:' "$CON" | grep -n -E "$KERNEL_PROBLEMS" | head -5 || true)
 done_rc=$(sed -n 's/^RIG:DONE rc=//p' "$CON" | tail -1)

@@ -3,8 +3,13 @@
 # xfs_io, filefrag and their libraries (all from the host's Debian packages),
 # the KVM selftests, daxvm and the L1 job scripts in rig/l1/.
 . "$(dirname "$0")/common.sh"
-ROOT=$BDIR/initramfs
-OUTF=$BDIR/initramfs.cpio
+# VARIANT=run: make run's, build/<base>/initramfs-run.cpio, for the run
+# kernel, without the selftests, dax_pud and daxrel it does not run.
+# PSFX: the suffix of the programs selftests.sh built for it.
+ROOT=$BDIR/initramfs OUTF=$BDIR/initramfs.cpio RUNONLY=0 PSFX=
+if [ "${VARIANT:-}" = run ]; then
+	ROOT=$BDIR/initramfs-run OUTF=$BDIR/initramfs-run.cpio RUNONLY=1 PSFX=-run
+fi
 BINS="/bin/busybox /usr/bin/ndctl /usr/bin/daxctl /sbin/mkfs.ext4 /sbin/mkfs.xfs
       /usr/sbin/xfs_io /usr/sbin/filefrag /usr/bin/fallocate /sbin/dumpe2fs
       /usr/bin/qemu-system-x86_64"
@@ -14,8 +19,9 @@ FIRMWARE="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin
       /usr/share/qemu/kvmvapic.bin"
 for b in $BINS; do [ -x "$b" ] || fail "initramfs: $b missing: run 'make deps'"; done
 for f in $FIRMWARE; do [ -f "$f" ] || fail "initramfs: $f missing: run 'make deps'"; done
-[ -x "$BDIR/daxvm" ] || fail "initramfs: daxvm missing: run 'make selftests'"
-[ -x "$BDIR/l2pat" ] || fail "initramfs: l2pat missing: run 'make selftests'"
+prog=selftests; [ "$RUNONLY" = 1 ] && prog=run-initramfs
+[ -x "$BDIR/daxvm$PSFX" ] || fail "initramfs: daxvm$PSFX missing: run 'make $prog'"
+[ -x "$BDIR/l2pat$PSFX" ] || fail "initramfs: l2pat$PSFX missing: run 'make $prog'"
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,run,etc,rig,selftests,lib64}
 for b in $BINS; do
@@ -46,20 +52,26 @@ fi
 cp "$TOP"/rig/l1/* "$ROOT/rig/"
 mv "$ROOT/rig/init" "$ROOT/init"
 chmod +x "$ROOT/init" "$ROOT"/rig/*.sh
-cp "$BDIR/daxvm" "$ROOT/rig/daxvm"
+cp "$BDIR/daxvm$PSFX" "$ROOT/rig/daxvm"
 for f in $FIRMWARE; do mkdir -p "$ROOT$(dirname "$f")"; cp -L "$f" "$ROOT$f"; done
 # The L2 guest: our own kernel, and an initramfs whose only file is l2pat
 # as /init (it mounts devtmpfs itself for its console).
-mkdir -p "$ROOT/rig/l2" "$BDIR/l2root"
+mkdir -p "$ROOT/rig/l2" "$BDIR/l2root$PSFX"
 cp "$OBJ/arch/x86/boot/bzImage" "$ROOT/rig/l2/bzImage"
-cp "$BDIR/l2pat" "$BDIR/l2root/init"
-cp "$BDIR/l2pat" "$ROOT/rig/l2pat"
-cp "$BDIR/mm-selftests/dax_pud" "$ROOT/rig/dax_pud"
-cp "$BDIR/daxrel" "$ROOT/rig/daxrel"
-(cd "$BDIR/l2root" && echo init | cpio -o -H newc --quiet >"$ROOT/rig/l2/initramfs.cpio")
-# Selftests: executables only, keeping their x86_64/ sub-folder, stripped.
-(cd "$KST" && find . -type f -perm -u+x ! -name '*.o' ! -name '*.d' -print0 |
-	cpio -0 -pdm --quiet "$ROOT/selftests")
-find "$ROOT/selftests" -type f -exec strip --strip-unneeded {} + 2>/dev/null || true
+cp "$BDIR/l2pat$PSFX" "$BDIR/l2root$PSFX/init"
+cp "$BDIR/l2pat$PSFX" "$ROOT/rig/l2pat"
+(cd "$BDIR/l2root$PSFX" && echo init | cpio -o -H newc --quiet >"$ROOT/rig/l2/initramfs.cpio")
+if [ "$RUNONLY" = 0 ]; then
+	cp "$BDIR/mm-selftests/dax_pud" "$ROOT/rig/dax_pud"
+	cp "$BDIR/daxrel" "$ROOT/rig/daxrel"
+	# Selftests: executables only, keeping their x86_64/ sub-folder, stripped.
+	(cd "$KST" && find . -type f -perm -u+x ! -name '*.o' ! -name '*.d' -print0 |
+		cpio -0 -pdm --quiet "$ROOT/selftests")
+	find "$ROOT/selftests" -type f -exec strip --strip-unneeded {} + 2>/dev/null || true
+fi
 (cd "$ROOT" && find . -print0 | cpio -0 -o -H newc --quiet >"$OUTF")
-say "initramfs: $(du -h "$OUTF" | cut -f1) ($(find "$ROOT/selftests" -type f | wc -l) selftests)"
+if [ "$RUNONLY" = 1 ]; then
+	say "initramfs: ${OUTF#$TOP/}, $(du -h "$OUTF" | cut -f1) (make run's: no selftests)"
+else
+	say "initramfs: $(du -h "$OUTF" | cut -f1) ($(find "$ROOT/selftests" -type f | wc -l) selftests)"
+fi

@@ -2,6 +2,7 @@
 # Configure and build the rig kernel:
 #   x86_64: defconfig + config/x86_64.config + config/x86_64-$BASE.config
 #           [+ config/debug.config] -> bzImage
+#   VARIANT=run: allnoconfig + config/x86_64-run.config ("make run")
 #   arm64 (RIG_ARCH=arm64): allnoconfig + config/arm64.config
 #           + config/arm64-$BASE.config -> Image, cross-built
 # CONFIG_ONLY=1: configure and install the uapi headers only (series checks).
@@ -16,6 +17,12 @@ if [ "$RIG_ARCH" = arm64 ]; then
 	need aarch64-linux-gnu-gcc
 	BASECFG=allnoconfig TARGETS=Image LOG=$BDIR/kernel-arm64.log
 	KARCH=arm64 CROSS=aarch64-linux-gnu-
+fi
+# make run's kernel (VARIANT=run, x86_64): allnoconfig + config/x86_64-run.config
+# alone, everything built in; make test boots the one above.
+if [ "${VARIANT:-}" = run ]; then
+	[ "$RIG_ARCH" = x86_64 ] || fail "kernel: VARIANT=run is an x86_64 kernel"
+	BASECFG=allnoconfig FRAGS="$TOP/config/x86_64-run.config"
 fi
 KMAKE=(make -C "$SRC" O="$OBJ" ARCH=$KARCH CROSS_COMPILE=$CROSS)
 [ "${VARIANT:-}" = debug ] && FRAGS="$FRAGS $TOP/config/debug.config"
@@ -45,7 +52,7 @@ if [ "${CONFIG_ONLY:-0}" = 1 ]; then
 	say "kernel: $RIG_ARCH configured, uapi headers in ${OBJ#$TOP/}/usr/include (BASE=$BASE)"
 	exit 0
 fi
-say "kernel: building $RIG_ARCH $TARGETS with ccache, -j$JOBS (cold: ~15 min on 2 cores; progress in ${LOG#$TOP/})"
+say "kernel: building $RIG_ARCH${VARIANT:+ ($VARIANT)} $TARGETS with ccache, -j$JOBS (progress in ${LOG#$TOP/}; README, \"Speed\", gives cold times)"
 start=$(date +%s)
 if ! "${KMAKE[@]}" CC="ccache ${CROSS}gcc" -j"$JOBS" $TARGETS >"$LOG" 2>&1; then
 	grep -E 'error|Error' "$LOG" | head -20

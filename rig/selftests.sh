@@ -2,7 +2,21 @@
 # Build the KVM selftests and the series' mm selftest dax_pud (static) from
 # the same tree, and the rig's own programs (daxvm, l2pat, daxrel).
 . "$(dirname "$0")/common.sh"
-[ -d "$OBJ/usr/include/linux" ] || fail "no kernel headers: run 'make kernel' first"
+MK=; [ "${VARIANT:-}" = run ] && MK=run-
+[ -d "$OBJ/usr/include/linux" ] || fail "no kernel headers: run 'make ${MK}kernel' first"
+# make run (VARIANT=run) boots only daxvm and the L2 guest's l2pat.
+# Its own copies (-run), so that it never rewrites make test's under a
+# build running beside it.
+progs() {
+	gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BDIR/daxvm$1" "$TOP/rig/daxvm.c" ||
+		fail "daxvm build failed"
+	gcc -static -O2 -Wall -Werror -o "$BDIR/l2pat$1" "$TOP/rig/l2pat.c" || fail "l2pat build failed"
+}
+if [ "${VARIANT:-}" = run ]; then
+	progs -run
+	say "selftests: daxvm and l2pat only (make run; make test builds the KVM selftests)"
+	exit 0
+fi
 say "selftests: building KVM selftests statically from ${SRC#$TOP/} (BASE=$BASE)"
 start=$(date +%s)
 if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$KST" \
@@ -11,9 +25,7 @@ if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$KST" \
 	grep -E 'error' "$BDIR/selftests.log" | head -20
 	fail "KVM selftests build failed: see ${BDIR#$TOP/}/selftests.log"
 fi
-gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BDIR/daxvm" "$TOP/rig/daxvm.c" ||
-	fail "daxvm build failed"
-gcc -static -O2 -Wall -Werror -o "$BDIR/l2pat" "$TOP/rig/l2pat.c" || fail "l2pat build failed"
+progs ""
 rm -f "$BDIR/mm-selftests/dax_pud"
 mkdir -p "$BDIR/mm-selftests"
 make -C "$SRC/tools/testing/selftests/mm" OUTPUT="$BDIR/mm-selftests" CC="ccache gcc" \

@@ -2,10 +2,14 @@
 # make run: provision DAX memory, run a 1 GiB guest on each backing, report
 # KVM's leaf counts as RIG:ROW lines for the host to tabulate; then boot a
 # real L2 Linux guest on each kind of backing (RIG:L2ROW lines, l2.sh).
+# rig.run=table: the daxvm rows only; rig.run=l2: the L2 guests only (make
+# run boots twice: the table first, under Debian's QEMU, while the patched
+# QEMU the L2 guests need is not built yet).
 . /rig/lib.sh
 . /rig/l2.sh
 check_kvm
 rc=0
+part=$(karg run)
 # Anchors, measured in the same boot: the same 1 GiB guest on anonymous THP
 # memory and on one hugetlbfs 1G page (boot.sh reserves it for the run
 # job; the write below asks for it at run time otherwise), the mappings
@@ -33,8 +37,12 @@ anchors() {
 		echo "RIG:ROW $out anchor=thp host_2m=$((GUEST_MIB / 2))" ||
 		{ log "run: anchor anon-thp failed: $out"; rc=1; }
 }
-anchors
+# The 1G page boot.sh reserves for the anchor goes back to L1 unused.
+[ "$part" = l2 ] && echo 0 >/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages 2>/dev/null
+[ "$part" = l2 ] || anchors
 provision
+[ "$part" = l2 ] && BACKINGS=
+[ "$part" = table ] && L2_RUNS=
 for b in $BACKINGS; do
 	set -- $(backing "$b")
 	path=$1 expect=$2
