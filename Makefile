@@ -23,7 +23,7 @@
 SHELL := /bin/bash
 # Steps share build trees (tree/apply/configure): never in parallel.
 .NOTPARALLEL:
-R := rig
+R := rig/host
 # Per-boot limits (seconds): a hung L1 is a failure, never a stuck CI.
 RUN_TIMEOUT ?= 1200
 TEST_TIMEOUT ?= 3000
@@ -32,13 +32,13 @@ REL_TIMEOUT ?= 2400
 
 .PHONY: run run-kernel run-initramfs test build deps qemu tree apply export mirror check kernel selftests \
 	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents arm64 arm64-build arm64-test kernel-debug reliability \
-	reliability-test l2stat clean distclean help
+	reliability-test l2stat shell clean distclean help
 
 # make run builds only what it boots: a lean kernel of its own (VARIANT=run:
 # allnoconfig + config/x86_64-run.config, in build/7.3/obj-x86_64-run), daxvm
 # and l2pat (no KVM selftests), its own initramfs.  Two boots: the leaf-count
 # table first, under Debian's QEMU (daxvm's guests take no interrupts); then,
-# once rig/qemu.sh has built the patched QEMU, the L2 Linux guests, whose
+# once rig/host/qemu.sh has built the patched QEMU, the L2 Linux guests, whose
 # interrupts need its fix.
 run: run-initramfs
 	@p=results/$(if $(filter 6.12,$(BASE)),6.12-)run; \
@@ -63,7 +63,7 @@ run-initramfs: run-kernel
 test: build check
 	@rm -f results/*.tap
 	@rc=0; BASE=7.3 $(R)/boot.sh test $(TEST_TIMEOUT) || rc=$$?; \
-	 BASE=7.3 $(R)/arm64.sh test $(ARM64_TIMEOUT) || rc=$$?; \
+	 BASE=7.3 RIG_ARCH=arm64 $(R)/boot.sh test $(ARM64_TIMEOUT) || rc=$$?; \
 	 BASE=7.3 VARIANT=debug $(R)/boot.sh reliability $(REL_TIMEOUT) || rc=$$?; \
 	 $(STABLE_BOOTS) \
 	 $(R)/summary.sh | tee results/summary.txt; s=$${PIPESTATUS[0]}; \
@@ -73,7 +73,7 @@ build: deps qemu tree apply kernel selftests initramfs arm64-build kernel-debug 
 
 deps:
 	@$(R)/deps.sh
-# The x86 L1 boots' emulator: Debian's QEMU source + rig/qemu/*.patch.
+# The x86 L1 boots' emulator: Debian's QEMU source + rig/qemu/patches/*.patch.
 qemu: deps
 	@$(R)/qemu.sh
 tree: deps
@@ -92,13 +92,13 @@ arm64-build: apply
 	@$(R)/arm64.sh build
 arm64-test:
 	@rm -f results/arm64-*.tap
-	@rc=0; $(R)/arm64.sh test $(ARM64_TIMEOUT) || rc=$$?; \
+	@rc=0; RIG_ARCH=arm64 $(R)/boot.sh test $(ARM64_TIMEOUT) || rc=$$?; \
 	 $(R)/summary.sh arm64-; s=$$?; [ $$rc = 0 ] && [ $$s = 0 ]
 # The stable leg alone: Linux 6.12 + patches/stable-6.12/ (x86 kernel,
 # selftests, initramfs under build/): the x86 L1 job "test" restricted to
 # the suites below; results in results/6.12-*.tap.  STABLE_BOOTS: its boot,
 # for this target and "test".
-STABLE_SUITES ?= rig.only=kunit,dax-e2e,fsdax-pud,l2-guest,dax-selftests
+STABLE_SUITES ?= rig.only=kunit-boot,kunit,dax-e2e,fsdax-pud,l2-guest,dax-selftests
 STABLE_TIMEOUT ?= 1500
 STABLE_BOOTS = BASE=6.12 KARGS="$(STABLE_SUITES)" $(R)/boot.sh test $(STABLE_TIMEOUT) || rc=$$?;
 stable: qemu stable-build stable-test
@@ -126,12 +126,12 @@ kunit: apply
 		--kunitconfig=virt/kvm/tests --build_dir=$(CURDIR)/build/7.3/kunit \
 		--jobs=$$(nproc) --make_options CC="ccache gcc"'
 # The reliability suite alone: the debug kernel (KASAN, kmemleak, lockdep,
-# DEBUG_VM: config/debug.config) boots rig/l1/reliability.sh.
+# DEBUG_VM: config/debug.config) boots rig/guest/x86_64/reliability.sh.
 kernel-debug: apply
 	@VARIANT=debug $(R)/kernel.sh
 reliability: kernel-debug initramfs qemu reliability-test
 # Nested TCG's L2 stalls, measured: boot the L2 guest L2_TRIES times on
-# each backing and classify every try (rig/l1/l2stat.sh).
+# each backing and classify every try (rig/guest/x86_64/l2stat.sh).
 L2_TRIES ?= 20
 l2stat: initramfs qemu
 	@rc=0; KARGS="rig.l2_tries=$(L2_TRIES) $(KARGS)" $(R)/boot.sh l2stat 5400 || rc=$$?; \
@@ -171,5 +171,12 @@ clean:
 distclean:
 	rm -rf results build
 
+# An interactive shell in L1 (rig.job=shell), with make test's kernel and
+# initramfs (RIG_ARCH=arm64: the arm64 leg's); 'exit' in it powers L1 off.
+shell:
+	@$(R)/boot.sh shell
+# The targets (this file's head), then every setting (README's table).
 help:
 	@sed -n '2,20p' Makefile
+	@echo; sed -n '/^<!-- settings -->/,/^<!-- \/settings -->/p' README.md | sed '1d;$$d'
+

@@ -16,7 +16,12 @@ for t in "$RESULTS"/${1:-}*.tap; do
 	if [ "${plan:-x}" != $((pass + failn + skip)) ]; then
 		echo "  $s: plan ${plan:-missing} but $((pass + failn + skip)) results (crash or hang?)"; rc=1
 	fi
-	{ grep '^not ok \|# passed on 2nd run' "$t" || true; } | sed "s/^/  $s: /"
+	# Each failure with the "# " detail lines just before it (kselftest's
+	# layout); each retried pass.
+	awk '/passed on 2nd run/ { print }
+	     /^# / { d[nd++] = $0; next }
+	     /^not ok / { for (i = (nd > 3 ? nd - 3 : 0); i < nd; i++) print d[i]; print }
+	     { nd = 0 }' "$t" | sed "s/^/  $s: /"
 	P=$((P + pass)) F=$((F + failn)) S=$((S + skip))
 done
 [ $((P + F + S)) -gt 0 ] || { echo "no test results found in results/"; exit 1; }

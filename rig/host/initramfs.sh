@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build build/initramfs.cpio: busybox-static, ndctl/daxctl, mkfs.ext4, mkfs.xfs,
 # xfs_io, filefrag and their libraries (all from the host's Debian packages),
-# the KVM selftests, daxvm and the L1 job scripts in rig/l1/.
+# the KVM selftests, daxvm and the guest side in rig/guest/ (x86_64).
 . "$(dirname "$0")/common.sh"
 # VARIANT=run: make run's, build/<base>/initramfs-run.cpio, for the run
 # kernel, without the selftests, dax_pud and daxrel it does not run.
@@ -49,8 +49,13 @@ done
 if grep -q '^CONFIG_KVM=m' "$OBJ/.config" && [ ! -f "$ROOT/lib/modules/$KREL/kvm-amd.ko" ]; then
 	fail "initramfs: KVM is modular but $OBJ/arch/x86/kvm/kvm-amd.ko is missing: run 'make kernel'"
 fi
-cp "$TOP"/rig/l1/* "$ROOT/rig/"
-mv "$ROOT/rig/init" "$ROOT/init"
+# The guest side: rig/guest/ (init, lib.sh, problems, shell.sh) and
+# rig/guest/x86_64/ (jobs, l2.sh, selftest lists) in /rig, the suites in
+# /rig/suites; init as /init.
+cp "$TOP"/rig/guest/lib.sh "$TOP"/rig/guest/problems "$TOP"/rig/guest/shell.sh "$TOP"/rig/guest/x86_64/*.* "$ROOT/rig/"
+mkdir -p "$ROOT/rig/suites"
+cp "$TOP"/rig/guest/x86_64/suites/*.sh "$ROOT/rig/suites/"
+cp "$TOP/rig/guest/init" "$ROOT/init"
 chmod +x "$ROOT/init" "$ROOT"/rig/*.sh
 cp "$BDIR/daxvm$PSFX" "$ROOT/rig/daxvm"
 for f in $FIRMWARE; do mkdir -p "$ROOT$(dirname "$f")"; cp -L "$f" "$ROOT$f"; done

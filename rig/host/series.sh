@@ -65,7 +65,7 @@ cmd_export() {
 	[ "$BASE" = 7.3 ] && pfx="RFC PATCH"
 	git -C "$SRC" format-patch -q --cover-letter --base=base --subject-prefix="$pfx" -o "$tmp" base..HEAD
 	# Keep the subject and blurb of the existing cover letter.
-	[ -f "$old" ] && python3 "$TOP/rig/cover.py" "$old" "$tmp/0000-cover-letter.patch"
+	[ -f "$old" ] && python3 "$TOP/rig/host/cover.py" "$old" "$tmp/0000-cover-letter.patch"
 	rm -f "$PATCHES"/*.patch
 	mkdir -p "$PATCHES"
 	cp "$tmp"/*.patch "$PATCHES/"
@@ -258,8 +258,8 @@ cmd_check() {
 	say "check: BASE=$BASE, ${PATCHES#$TOP/}/ on $(git -C "$SRC" log -1 --format=%s base)"
 	# Kernel configs (and uapi headers for the selftests): those of the
 	# built kernels, else configured here without building.
-	[ -f "$OBJ/.config" ] || CONFIG_ONLY=1 "$TOP/rig/kernel.sh"
-	[ -f "$a64/.config" ] || RIG_ARCH=arm64 CONFIG_ONLY=1 "$TOP/rig/kernel.sh"
+	[ -f "$OBJ/.config" ] || CONFIG_ONLY=1 "$TOP/rig/host/kernel.sh"
+	[ -f "$a64/.config" ] || RIG_ARCH=arm64 CONFIG_ONLY=1 "$TOP/rig/host/kernel.sh"
 	say "check: checkpatch --strict on each patch"
 	for p in $(series_files); do
 		# Debian's python3 (with python3-ply) for the SPDX check, not a pyenv one.

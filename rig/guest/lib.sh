@@ -5,8 +5,17 @@ log()  { echo "RIG:LOG $*"; : >/tmp/rig.beat; }
 die()  { echo "RIG:ERROR $*" >&2; exit 1; }
 json() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",]*\)\"\{0,1\}.*/\1/p" | head -1; }
 
-# TAP for suite $1 goes to the console as "RIG:TAP <suite> <line>".
+# TAP for suite $1 goes to the console as "RIG:TAP <suite> <line>"; the
+# host writes each suite's lines to results/<suite>.tap after "TAP version
+# 13".  As in kselftest, a result line is "ok N - name" (or "not ok", or
+# "ok N - name # SKIP why"), its details on "# " lines before it, and a
+# test killed at its time limit "not ok N - name # TIMEOUT <n>s".
 tap()  { suite=$1; shift; echo "RIG:TAP $suite $*"; : >/tmp/rig.beat; }
+# detail SUITE TEXT...: TEXT as "# " lines of SUITE's TAP.
+detail() {
+	suite=$1; shift
+	printf '%s\n' "$*" | while IFS= read -r l; do [ -n "$l" ] && tap "$suite" "# $l"; done
+}
 
 # karg NAME: the value of rig.NAME= on the kernel command line, if given.
 karg() { sed -n "s/.*rig\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
@@ -14,6 +23,16 @@ karg() { sed -n "s/.*rig\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 # want SUITE: rig.only=SUITE[,SUITE...] is not given, or names SUITE.
 ONLY=$(karg only)
 want() { [ -z "$ONLY" ] || echo ",$ONLY," | grep -q ",$1,"; }
+# run_suites SUITE...: source /rig/suites/SUITE.sh for each wanted SUITE, in
+# this shell (they share provision's devices and set rc=1 on a failure).
+run_suites() {
+	for suite_file in "$@"; do
+		want "$suite_file" || continue
+		[ -f "/rig/suites/$suite_file.sh" ] || die "no suite /rig/suites/$suite_file.sh"
+		log "suite $suite_file"
+		. "/rig/suites/$suite_file.sh"
+	done
+}
 
 # rig.base=: the series this kernel carries (boot.sh passes BASE).  Both
 # series have fsdax PUD faults; rig.fsdax_pud=0 leaves the 1G fsdax cases,
@@ -34,9 +53,11 @@ step() {
 	st=$?
 	sed 's/^/RIG:LOG   | /' /tmp/step.log
 	if [ $st = 0 ]; then
-		tap $suite "ok $n - $name ($(( $(date +%s) - start ))s): $(grep -v -e '^# Totals' -e '^1\.\.' /tmp/step.log | tail -1)"
+		detail $suite "$(( $(date +%s) - start ))s: $(grep -v -e '^# Totals' -e '^1\.\.' /tmp/step.log | tail -1)"
+		tap $suite "ok $n - $name"
 	else
-		tap $suite "not ok $n - $name (exit $st): $(grep -m3 -e FAIL -e '^not ok' -e '^Bail out' /tmp/step.log | tr '\n' ';')"
+		detail $suite "exit $st: $(grep -m3 -e FAIL -e '^not ok' -e '^Bail out' /tmp/step.log)"
+		tap $suite "not ok $n - $name"
 		rc=1
 	fi
 }
@@ -336,7 +357,7 @@ run_one() {
 	secs=$(( $(date +%s) - start ))
 	[ "$verbose" = 1 ] && show /tmp/st.log
 	case $st in
-	0) tap "$suite" "ok $n - $name (${secs}s)" ;;
+	0) detail "$suite" "${secs}s"; tap "$suite" "ok $n - $name" ;;
 	4) tap "$suite" "ok $n - $name # SKIP $(grep -m1 -i 'skip\|requirement' /tmp/st.log | tr -d '\r' | cut -c1-150)" ;;
 	*) [ "$verbose" = 1 ] || show /tmp/st.log
 	   # RETRY=1 (upstream tests only): timing-sensitive tests can miss
@@ -344,15 +365,25 @@ run_one() {
 	   # says so.  A test that fails twice fails.
 	   if [ "$RETRY" = 1 ]; then
 		log "$name failed (exit $st), running it once more"
+		start=$(date +%s)
 		timeout -s KILL "$ST_TIMEOUT" "$@" >/tmp/st.log 2>&1
 		st2=$?
 		if [ $st2 = 0 ]; then
-			tap "$suite" "ok $n - $name (${secs}s) # passed on 2nd run, 1st run exit $st"
+			detail "$suite" "${secs}s; passed on 2nd run, 1st run exit $st"
+			tap "$suite" "ok $n - $name"
 			return
 		fi
 		show /tmp/st.log
+		detail "$suite" "1st run exit $st after ${secs}s"
+		st=$st2 secs=$(( $(date +%s) - start ))
 	   fi
-	   tap "$suite" "not ok $n - $name (exit $st, ${secs}s)"
+	   # timeout -s KILL: exit 137.
+	   if [ $st = 137 ] && [ $secs -ge "$ST_TIMEOUT" ]; then
+		tap "$suite" "not ok $n - $name # TIMEOUT ${ST_TIMEOUT}s"
+	   else
+		detail "$suite" "exit $st, ${secs}s"
+		tap "$suite" "not ok $n - $name"
+	   fi
 	   rc=1 ;;
 	esac
 }
@@ -366,7 +397,7 @@ kunit_tap() {
 	     /^        # / { sub(/^ +/, ""); print }' /tmp/ktap |
 	while IFS= read -r l; do
 		case $l in
-		"#"*) log "  $l" ;;
+		"#"*) log "  $l"; tap "$name" "$l" ;;
 		"not ok"*) tap "$name" "$l"; echo fail >>/tmp/kfail ;;
 		*) tap "$name" "$l" ;;
 		esac

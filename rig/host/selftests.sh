@@ -8,9 +8,9 @@ MK=; [ "${VARIANT:-}" = run ] && MK=run-
 # Its own copies (-run), so that it never rewrites make test's under a
 # build running beside it.
 progs() {
-	gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BDIR/daxvm$1" "$TOP/rig/daxvm.c" ||
+	gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BDIR/daxvm$1" "$TOP/rig/progs/daxvm.c" ||
 		fail "daxvm build failed"
-	gcc -static -O2 -Wall -Werror -o "$BDIR/l2pat$1" "$TOP/rig/l2pat.c" || fail "l2pat build failed"
+	gcc -static -O2 -Wall -Werror -o "$BDIR/l2pat$1" "$TOP/rig/progs/l2pat.c" || fail "l2pat build failed"
 }
 if [ "${VARIANT:-}" = run ]; then
 	progs -run
@@ -32,7 +32,7 @@ make -C "$SRC/tools/testing/selftests/mm" OUTPUT="$BDIR/mm-selftests" CC="ccache
 	KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS="-static" \
 	"$BDIR/mm-selftests/dax_pud" >"$BDIR/selftests-mm.log" 2>&1 ||
 	{ tail -20 "$BDIR/selftests-mm.log"; fail "dax_pud (tools/testing/selftests/mm) build failed: is the series applied?"; }
-gcc -static -O2 -Wall -Werror -pthread -isystem "$OBJ/usr/include" -o "$BDIR/daxrel" "$TOP/rig/daxrel.c" ||
+gcc -static -O2 -Wall -Werror -pthread -isystem "$OBJ/usr/include" -o "$BDIR/daxrel" "$TOP/rig/progs/daxrel.c" ||
 	fail "daxrel build failed"
 n=$(find "$KST" -type f -perm -u+x ! -name '*.o' ! -name '*.sh' | wc -l)
 say "selftests: $n binaries in $(( $(date +%s) - start ))s"

@@ -1,6 +1,6 @@
 # Shared settings for the rig's scripts; sourced, not run.
 set -euo pipefail
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 # BASE: which kernel and series.  7.3 = mainline (Debian linux-source-7.3,
 # patches/), the default; 6.12 = the stable backport (Debian
@@ -26,16 +26,20 @@ export CCACHE_NOHASHDIR=true
 export KBUILD_BUILD_USER=rig KBUILD_BUILD_HOST=rig
 export KBUILD_BUILD_TIMESTAMP="2024-11-17"
 
-# Kernel problem reports that fail a boot, looked for in a guest's console
-# (outside the rig's own RIG: lines) by boot.sh and arm64.sh.
-KERNEL_PROBLEMS='Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|kmemleak: [0-9]+ new suspected|possible circular locking|blocked for more than|soft lockup|rcu_sched self-detected|RCU stall|general protection fault|Internal error'
+# Kernel problem reports that fail a boot: rig/guest/problems, one extended
+# regex per line, the same file L1's init greps its dmesg with.
+# kernel_problems CONSOLE: the first five such lines of CONSOLE, outside the
+# rig's own RIG: lines.
+kernel_problems() {
+	grep -v '^RIG:' "$1" | grep -n -E -f "$TOP/rig/guest/problems" | head -5 || true
+}
 
 # split_taps CONSOLE: each suite's "RIG:TAP <suite> <line>" lines to
-# $RESULTS/$RPFX<suite>.tap.
+# $RESULTS/$RPFX<suite>.tap, after the "TAP version 13" header (kselftest's).
 split_taps() {
 	local s
 	for s in $(sed -n 's/^RIG:TAP \([^ ]*\) .*/\1/p' "$1" | sort -u); do
-		sed -n "s/^RIG:TAP $s //p" "$1" >"$RESULTS/$RPFX$s.tap"
+		{ echo "TAP version 13"; sed -n "s/^RIG:TAP $s //p" "$1"; } >"$RESULTS/$RPFX$s.tap"
 	done
 }
 

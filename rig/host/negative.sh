@@ -3,22 +3,22 @@
 # they guard.  Build the kernel with a throwaway breakage on top of the
 # series, run the guarding suites, put the tree back.  Succeeds only if
 # every guarding suite failed.
-#   dax (make negative): rig/negative.diff, DAX pfns treated as reserved,
+#   dax (make negative): rig/negative/dax.diff, DAX pfns treated as reserved,
 #     MMIO and never huge; suites kunit, dax-e2e, dax-selftests.
-#   pud (make negative-pud): rig/negative-pud.diff, fsdax falls back from
+#   pud (make negative-pud): rig/negative/pud.diff, fsdax falls back from
 #     PUD faults to PMDs; suites dax-e2e, fsdax-pud, dax-selftests.
-#   reliability (make negative-reliability): rig/negative-reliability.diff,
+#   reliability (make negative-reliability): rig/negative/reliability.diff,
 #     KVM ignores MMU-notifier invalidations; suite reliability (the cases
 #     with a running guest, on the rig kernel: no KASAN needed to see it).
-#   mainline (make negative-mainline): BASE=7.3, rig/negative-7.3.diff: the
+#   mainline (make negative-mainline): BASE=7.3, rig/negative/mainline.diff: the
 #     three decisions the mainline KUnit suites test are broken (ZONE_DEVICE
 #     pages A/D-tracked, x86 reserved RAM taken for MMIO whatever its
 #     memtype, arm64 non-memblock pfns Device whatever the VMA); suites kunit
 #     (x86 L1) and arm64-kunit (the arm64 leg).
 #   pud-mainline (make negative-pud-mainline): BASE=7.3,
-#     rig/negative-pud-7.3.diff, the same breakage as pud on the 7.3 tree;
+#     rig/negative/pud-mainline.diff, the same breakage as pud on the 7.3 tree;
 #     the same suites.
-#   contents (make negative-contents): BASE=7.3, rig/negative-contents.diff:
+#   contents (make negative-contents): BASE=7.3, rig/negative/contents.diff:
 #     DAX accesses to file offsets 4M-6M and 6M-8M go to each other's
 #     blocks, so pread() agrees with what the guest wrote through its
 #     mapping; suite
@@ -28,22 +28,22 @@ case ${1:-} in mainline|pud-mainline|contents) export BASE=7.3 ;; *) export BASE
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
-dax)	DIFF=$TOP/rig/negative.diff JOB=test SUITES="kunit dax-e2e dax-selftests"
-	KARGS="rig.only=kunit,dax-e2e,dax-selftests" RESULTS=$TOP/results/negative ;;
-pud)	DIFF=$TOP/rig/negative-pud.diff JOB=test SUITES="dax-e2e fsdax-pud dax-selftests"
+dax)	DIFF=$TOP/rig/negative/dax.diff JOB=test SUITES="kunit dax-e2e dax-selftests"
+	KARGS="rig.only=kunit-boot,kunit,dax-e2e,dax-selftests" RESULTS=$TOP/results/negative ;;
+pud)	DIFF=$TOP/rig/negative/pud.diff JOB=test SUITES="dax-e2e fsdax-pud dax-selftests"
 	KARGS="rig.only=dax-e2e,fsdax-pud,dax-selftests" RESULTS=$TOP/results/negative-pud ;;
 reliability)
-	DIFF=$TOP/rig/negative-reliability.diff JOB=reliability SUITES=reliability
+	DIFF=$TOP/rig/negative/reliability.diff JOB=reliability SUITES=reliability
 	KARGS="rig.only=disturb,hwpoison rig.rel_secs=3 rig.rel_cycles=20"
 	RESULTS=$TOP/results/negative-reliability ;;
 mainline)
-	DIFF=$TOP/rig/negative-7.3.diff JOB=test SUITES="kunit arm64-kunit"
-	KARGS="rig.only=kunit" RESULTS=$TOP/results/negative-7.3 ;;
+	DIFF=$TOP/rig/negative/mainline.diff JOB=test SUITES="kunit arm64-kunit"
+	KARGS="rig.only=kunit-boot,kunit,arm64-kunit" RESULTS=$TOP/results/negative-7.3 ;;
 pud-mainline)
-	DIFF=$TOP/rig/negative-pud-7.3.diff JOB=test SUITES="dax-e2e fsdax-pud dax-selftests"
+	DIFF=$TOP/rig/negative/pud-mainline.diff JOB=test SUITES="dax-e2e fsdax-pud dax-selftests"
 	KARGS="rig.only=dax-e2e,fsdax-pud,dax-selftests" RESULTS=$TOP/results/negative-pud-7.3 ;;
 contents)
-	DIFF=$TOP/rig/negative-contents.diff JOB=test SUITES=dax-selftests
+	DIFF=$TOP/rig/negative/contents.diff JOB=test SUITES=dax-selftests
 	KARGS="rig.only=dax-selftests" RESULTS=$TOP/results/negative-contents ;;
 *)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline or contents)" ;;
 esac
@@ -51,15 +51,15 @@ export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"
 git -C "$SRC" apply "$DIFF" || fail "${DIFF#$TOP/} does not apply"
 trap 'git -C "$SRC" apply -R "$DIFF"' EXIT
-"$TOP/rig/kernel.sh"
-"$TOP/rig/initramfs.sh"
+"$TOP/rig/host/kernel.sh"
+"$TOP/rig/host/initramfs.sh"
 rm -rf "$RESULTS"
-"$TOP/rig/boot.sh" $JOB 1200 || true
+"$TOP/rig/host/boot.sh" $JOB 1200 || true
 if [ "$MODE" = mainline ]; then
-	"$TOP/rig/arm64.sh" build
-	"$TOP/rig/arm64.sh" test || true
+	"$TOP/rig/host/arm64.sh" build
+	RIG_ARCH=arm64 "$TOP/rig/host/boot.sh" test 1500 || true
 fi
-"$TOP/rig/summary.sh" >"$RESULTS/summary.txt" || true
+"$TOP/rig/host/summary.sh" >"$RESULTS/summary.txt" || true
 cat "$RESULTS/summary.txt"
 missed=""
 for s in $SUITES; do

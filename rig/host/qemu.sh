@@ -1,13 +1,13 @@
 #!/bin/bash
 # qemu.sh: build the emulator the x86 L1 boots run under: Debian's own QEMU
 # (the source package of the installed qemu-system-x86, fetched with
-# apt-get source) plus the fixes in rig/qemu/*.patch, x86_64-softmmu only,
+# apt-get source) plus the fixes in rig/qemu/patches/*.patch, x86_64-softmmu only,
 # into build/qemu/.  boot.sh runs it with Debian's firmware (-L).
 #
 # Why: QEMU's TCG emulation of SVM delivers an interrupt that VMRUN injects
 # (EVENTINJ) and leaves its vector in cs->exception_index, so the vector is
 # delivered a second time, ignoring EFLAGS.IF, the next time the CPU loop
-# exits (rig/qemu/0001-*.patch).  KVM in L1 injects every L2 interrupt that
+# exits (rig/qemu/patches/0001-*.patch).  KVM in L1 injects every L2 interrupt that
 # way, and L2 then stalls in about every other boot (README, "l2-guest").
 # Upstream QEMU (10.0 and later) has the same code.
 . "$(dirname "$0")/common.sh"
@@ -16,7 +16,7 @@ QDIR=$BUILD/qemu
 BIN=$QDIR/b/qemu-system-x86_64
 VER=$(dpkg-query -W -f='${source:Version}' qemu-system-x86 2>/dev/null) ||
 	fail "qemu-system-x86 is not installed: run 'make deps'"
-PATCHES=$(ls "$TOP"/rig/qemu/*.patch 2>/dev/null) || fail "no rig/qemu/*.patch"
+PATCHES=$(ls "$TOP"/rig/qemu/patches/*.patch 2>/dev/null) || fail "no rig/qemu/patches/*.patch"
 # Rebuilt when Debian's version, a patch or this script changes.
 stamp="$VER $(cat $PATCHES "$0" | sha256sum | cut -c1-16)"
 if [ -x "$BIN" ] && [ "$(cat "$QDIR/stamp" 2>/dev/null)" = "$stamp" ]; then
