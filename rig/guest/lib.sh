@@ -93,7 +93,7 @@ provision() {
 	log "namespaces: devdax $DEVDAX (align 1G, $(($(cat /sys/bus/dax/devices/${DEVDAX#/dev/}/size) >> 20)) MiB), fsdax $PMEM_EXT4 and $PMEM_XFS (align 2M), fsdax $PMEM_1G (align 1G, $(( $(cat /sys/block/${PMEM_1G#/dev/}/size) >> 11 )) MiB)"
 }
 
-# The allocation recipe (see README): 2M-aligned extents for guest files.
+# The allocation recipe (Documentation/virt/kvm/dax.rst): 2M-aligned extents for guest files.
 #   ext4: 2M stripe for mballoc, and no backup superblocks/reserved GDT
 #         blocks inside the data area (sparse_super2, ^resize_inode): they
 #         shift every extent after them off 2M alignment.

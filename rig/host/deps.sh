@@ -29,12 +29,12 @@ if [ ! -f "$SRCLIST" ] || [ ! -f "$PIN" ]; then
 	printf 'Package: *\nPin: release n=trixie-backports\nPin-Priority: 1\n' >"$PIN"
 	apt-get update -q >/dev/null || fail "apt-get update failed"
 fi
-# QEMU's source (rig/qemu.sh builds Debian's qemu-system-x86 with the fixes
-# in rig/qemu/): deb-src for the suites the installed package comes from.
+# QEMU's source (rig/host/qemu.sh builds Debian's qemu-system-x86 with the fixes
+# in rig/qemu/patches/): deb-src for the suites the installed package comes from.
 SRCSRC=/etc/apt/sources.list.d/rig-bookworm-src.sources
 if [ ! -f "$SRCSRC" ]; then
 	[ "$(id -u)" = 0 ] || fail "need root to add bookworm's deb-src (for QEMU's source)"
-	say "adding bookworm's deb-src (QEMU's source for rig/qemu.sh)"
+	say "adding bookworm's deb-src (QEMU's source for rig/host/qemu.sh)"
 	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb-src\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' >"$SRCSRC"
 	apt-get update -q >/dev/null || { rm -f "$SRCSRC"; fail "apt-get update failed"; }
 fi

@@ -52,7 +52,7 @@ if [ "${CONFIG_ONLY:-0}" = 1 ]; then
 	say "kernel: $RIG_ARCH configured, uapi headers in ${OBJ#$TOP/}/usr/include (BASE=$BASE)"
 	exit 0
 fi
-say "kernel: building $RIG_ARCH${VARIANT:+ ($VARIANT)} $TARGETS with ccache, -j$JOBS (progress in ${LOG#$TOP/}; README, \"Speed\", gives cold times)"
+say "kernel: building $RIG_ARCH${VARIANT:+ ($VARIANT)} $TARGETS with ccache, -j$JOBS (progress in ${LOG#$TOP/}; rig/README.md, \"Speed\", gives cold times)"
 start=$(date +%s)
 if ! "${KMAKE[@]}" CC="ccache ${CROSS}gcc" -j"$JOBS" $TARGETS >"$LOG" 2>&1; then
 	grep -E 'error|Error' "$LOG" | head -20

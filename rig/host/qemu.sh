@@ -8,7 +8,7 @@
 # (EVENTINJ) and leaves its vector in cs->exception_index, so the vector is
 # delivered a second time, ignoring EFLAGS.IF, the next time the CPU loop
 # exits (rig/qemu/patches/0001-*.patch).  KVM in L1 injects every L2 interrupt that
-# way, and L2 then stalls in about every other boot (README, "l2-guest").
+# way, and L2 then stalls in about every other boot (rig/README.md, "l2-guest").
 # Upstream QEMU (10.0 and later) has the same code.
 . "$(dirname "$0")/common.sh"
 need ninja; need meson; need dpkg-source

@@ -1,6 +1,6 @@
 # The L2 guest (sourced by run.sh and test.sh): Debian's qemu-system-x86_64
 # in L1 boots our own kernel as L2 with its RAM on DAX memory; L2's init is
-# l2pat (rig/l2pat.c), which fills L2_MIB of its RAM with a pattern.
+# l2pat (rig/progs/l2pat.c), which fills L2_MIB of its RAM with a pattern.
 #
 # l2_boot NAME PATH MIB ALIGN: boot one L2 guest with MIB MiB of RAM from
 # PATH (fsdax file or devdax device, mapped with ALIGN), read KVM's leaf

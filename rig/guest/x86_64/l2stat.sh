@@ -1,5 +1,5 @@
 #!/bin/sh
-# make l2stat (rig/boot.sh l2stat): boot the L2 guest of l2.sh many times
+# make l2stat (rig/host/boot.sh l2stat): boot the L2 guest of l2.sh many times
 # and classify every try, to measure how often nested TCG stalls it.
 #   rig.l2_tries=N   tries per backing (default 20)
 #   rig.l2_backings=ext4-aligned:1024:2M,...  (default: l2.sh's L2_RUNS)

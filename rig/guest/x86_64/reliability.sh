@@ -1,7 +1,7 @@
 #!/bin/sh
 # make reliability (and make test), inside L1 running the debug kernel
 # (KASAN, kmemleak, lockdep, DEBUG_VM): DAX memory pulled out from under
-# running guests (rig/daxrel.c), durability across remount and namespace
+# running guests (rig/progs/daxrel.c), durability across remount and namespace
 # disable/enable, the fsdax PUD integrity checks (dax_pud), the longest
 # interrupts-off section around 1G fsdax entries (irqsoff tracer), and a
 # kmemleak scan at the end.  TAP suite "reliability"; boot.sh fails the run
