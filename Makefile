@@ -14,8 +14,9 @@
 #
 # Steps, each runnable alone: deps tree apply kernel selftests initramfs
 # (run-kernel run-initramfs: make run's) check (both series) kernel-debug;
-# arm64, reliability, stable: those legs alone; series work (BASE=7.3 or
-# 6.12): tree, apply, export (build tree -> patches/); mirror (mainline);
+# arm64, reliability, stable: those legs alone; shell: an L1 shell by hand;
+# series work (BASE=7.3 or 6.12): tree, apply, export (build tree ->
+# patches/); mirror (mainline);
 # negative, negative-pud, negative-reliability (6.12), negative-mainline,
 # negative-pud-mainline, negative-contents (7.3): the tests must fail on a
 # deliberately broken kernel.
@@ -145,7 +146,7 @@ reliability-test:
 check: apply stable-apply
 	@BASE=7.3 $(R)/series.sh check
 	@BASE=6.12 $(R)/series.sh check
-# Not part of "test": rebuild the kernel with rig/negative*.diff (~5 min
+# Not part of "test": rebuild the kernel with rig/negative/*.diff (~5 min
 # each), run the guarding suites, which must fail; the tree is put back.
 negative: qemu stable-build
 	@$(R)/negative.sh dax
@@ -177,6 +178,6 @@ shell:
 	@$(R)/boot.sh shell
 # The targets (this file's head), then every setting (README's table).
 help:
-	@sed -n '2,20p' Makefile
+	@sed -n '2,22p' Makefile
 	@echo; sed -n '/^<!-- settings -->/,/^<!-- \/settings -->/p' README.md | sed '1d;$$d'
 

@@ -28,6 +28,8 @@ if [ "$JOB" = shell ]; then
 	exit
 fi
 mkdir -p "$RESULTS"
+# Another architecture's suites carry its name: none of an earlier boot's.
+[ "$RIG_ARCH" = x86_64 ] || rm -f "$RESULTS/$RPFX$RIG_ARCH-"*.tap
 CON=$RESULTS/$RPFX$NAME.console
 # Nothing of an earlier boot of this job may pass for this one's.
 rm -f "$CON" "$RESULTS/$RPFX$NAME.rows" "$RESULTS/$RPFX$NAME.l2rows" "$RESULTS/$RPFX$NAME"-l2-*.console

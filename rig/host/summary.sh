@@ -18,10 +18,10 @@ for t in "$RESULTS"/${1:-}*.tap; do
 	fi
 	# Each failure with the "# " detail lines just before it (kselftest's
 	# layout); each retried pass.
-	awk '/passed on 2nd run/ { print }
-	     /^# / { d[nd++] = $0; next }
+	awk '/^# / { d[nd++] = $0; if (/passed on 2nd run/) r = $0; next }
 	     /^not ok / { for (i = (nd > 3 ? nd - 3 : 0); i < nd; i++) print d[i]; print }
-	     { nd = 0 }' "$t" | sed "s/^/  $s: /"
+	     /^ok / && r != "" { print r; print }
+	     { nd = 0; r = "" }' "$t" | sed "s/^/  $s: /"
 	P=$((P + pass)) F=$((F + failn)) S=$((S + skip))
 done
 [ $((P + F + S)) -gt 0 ] || { echo "no test results found in results/"; exit 1; }
