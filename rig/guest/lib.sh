@@ -388,6 +388,15 @@ run_one() {
 	esac
 }
 
+# need_ksuites SUITE...: every KUnit suite named is in this kernel (KUnit's
+# debugfs, K), or the job dies.
+K=/sys/kernel/debug/kunit
+need_ksuites() {
+	for s; do
+		[ -d $K/$s ] || die "KUnit suite $s is not in this kernel (config/$(uname -m | sed 's/aarch64/arm64/')-$BASE.config: the series' KUnit options?)"
+	done
+}
+
 # kunit_tap NAME FILE...: the cases of KTAP results files as one flat TAP.
 kunit_tap() {
 	name=$1; shift

@@ -2,7 +2,6 @@
 # the series' KUnit suites run again now that the namespaces exist; sourced
 # by the arm64 job test.sh.
 KSUITES="kvm_pfn kvm_arm64_mmu"
-K=/sys/kernel/debug/kunit
 ks=
 for s in $KSUITES; do [ -d $K/$s ] && ks="$ks $s"; done
 if [ "$(echo $ks)" != "$KSUITES" ]; then

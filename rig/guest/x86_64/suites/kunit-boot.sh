@@ -4,10 +4,7 @@
 # loaded kvm.ko, before any DAX namespace existed: their results as they
 # stand (the DAX cases skip).
 KSUITES="kvm_pfn kvm_x86_spte"
-K=/sys/kernel/debug/kunit
-for s in $KSUITES; do
-	[ -d $K/$s ] || die "KUnit suite $s is not in this kernel (config/x86_64-$BASE.config: the series' KUnit options?)"
-done
+need_ksuites $KSUITES
 rm -f /tmp/kfail
 kunit_tap kunit-boot $(for s in $KSUITES; do echo $K/$s/results; done)
 [ -f /tmp/kfail ] && rc=1

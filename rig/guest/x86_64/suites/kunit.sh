@@ -5,10 +5,7 @@
 # case that skipped itself again on a debugfs re-run): load kvm.ko again,
 # with a file on an fsdax ext4 for the fault-in case (kvm.kunit_dax_path).
 KSUITES="kvm_pfn kvm_x86_spte"
-K=/sys/kernel/debug/kunit
-for s in $KSUITES; do
-	[ -d $K/$s ] || die "KUnit suite $s is not in this kernel (config/x86_64-$BASE.config: the series' KUnit options?)"
-done
+need_ksuites $KSUITES
 rm -f /tmp/kfail
 if [ -f /sys/module/kvm/initstate ]; then
 	kmods=/lib/modules/$(uname -r)
