@@ -295,6 +295,7 @@ static void do_map(const char *path, uint64_t seed)
 		       aligned(m, SZ_1G), rd, wr);
 	ksft_print_msg("read_faults_after_msync=%ld write_faults_after_msync=%ld\n",
 		       reread, resync);
+	ksft_print_msg("write_faults_after_next_msync=%ld\n", rewr);
 	munmap(m, SZ_1G);
 	close(fd);
 }
