@@ -97,11 +97,16 @@ arm64-test:
 	 $(R)/summary.sh arm64-; s=$$?; [ $$rc = 0 ] && [ $$s = 0 ]
 # The stable leg alone: Linux 6.12 + patches/stable-6.12/ (x86 kernel,
 # selftests, initramfs under build/): the x86 L1 job "test" restricted to
-# the suites below; results in results/6.12-*.tap.  STABLE_BOOTS: its boot,
-# for this target and "test".
+# the suites below, then the reliability job's irqsoff check on the same
+# kernel (6.12 has no debug kernel here: config/x86_64-6.12.config gives it
+# the irqsoff tracer); results in results/6.12-*.tap.  STABLE_BOOTS: its
+# boots, for this target and "test".
 STABLE_SUITES ?= rig.only=kunit-boot,kunit,dax-e2e,fsdax-pud,l2-guest,dax-selftests
 STABLE_TIMEOUT ?= 1500
-STABLE_BOOTS = BASE=6.12 KARGS="$(STABLE_SUITES)" $(R)/boot.sh test $(STABLE_TIMEOUT) || rc=$$?;
+STABLE_REL ?= rig.only=irqsoff
+STABLE_REL_TIMEOUT ?= 900
+STABLE_BOOTS = BASE=6.12 KARGS="$(STABLE_SUITES)" $(R)/boot.sh test $(STABLE_TIMEOUT) || rc=$$?; \
+	BASE=6.12 KARGS="$(STABLE_REL)" $(R)/boot.sh reliability $(STABLE_REL_TIMEOUT) || rc=$$?;
 stable: qemu stable-build stable-test
 # The 6.12 tree with the stable series applied (as tree and apply do for 7.3).
 stable-apply: deps
