@@ -10,7 +10,7 @@
 #               boot the L2 Linux guests
 #   make test   every test (both series' checks, DAX end-to-end, fsdax PUD,
 #               KVM selftests, L2 guests, the arm64 leg, the reliability
-#               suite on KASAN, the stable leg)
+#               suite on KASAN, an L1 CPU without 1G pages, the stable leg)
 #
 # Steps, each runnable alone: deps tree apply kernel selftests initramfs
 # (run-kernel run-initramfs: make run's) check (both series) kernel-debug;
@@ -30,6 +30,7 @@ RUN_TIMEOUT ?= 1200
 TEST_TIMEOUT ?= 3000
 ARM64_TIMEOUT ?= 1500
 REL_TIMEOUT ?= 2400
+NOGB_TIMEOUT ?= 600
 
 .PHONY: run run-kernel run-initramfs test build deps qemu tree apply export mirror check kernel selftests \
 	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents arm64 arm64-build arm64-test kernel-debug reliability \
@@ -66,6 +67,7 @@ test: build check
 	@rc=0; BASE=7.3 $(R)/boot.sh test $(TEST_TIMEOUT) || rc=$$?; \
 	 BASE=7.3 RIG_ARCH=arm64 $(R)/boot.sh test $(ARM64_TIMEOUT) || rc=$$?; \
 	 BASE=7.3 VARIANT=debug $(R)/boot.sh reliability $(REL_TIMEOUT) || rc=$$?; \
+	 BASE=7.3 $(R)/boot.sh nogb $(NOGB_TIMEOUT) || rc=$$?; \
 	 $(STABLE_BOOTS) \
 	 $(R)/summary.sh | tee results/summary.txt; s=$${PIPESTATUS[0]}; \
 	 [ $$rc = 0 ] && [ $$s = 0 ]
@@ -99,14 +101,16 @@ arm64-test:
 # selftests, initramfs under build/): the x86 L1 job "test" restricted to
 # the suites below, then the reliability job's irqsoff check on the same
 # kernel (6.12 has no debug kernel here: config/x86_64-6.12.config gives it
-# the irqsoff tracer); results in results/6.12-*.tap.  STABLE_BOOTS: its
-# boots, for this target and "test".
+# the irqsoff tracer), and the job "nogb" (an L1 CPU without 1G pages);
+# results in results/6.12-*.tap.  STABLE_BOOTS: its boots, for this target
+# and "test".
 STABLE_SUITES ?= rig.only=kunit-boot,kunit,dax-e2e,fsdax-pud,l2-guest,dax-selftests
 STABLE_TIMEOUT ?= 1500
 STABLE_REL ?= rig.only=irqsoff
 STABLE_REL_TIMEOUT ?= 900
 STABLE_BOOTS = BASE=6.12 KARGS="$(STABLE_SUITES)" $(R)/boot.sh test $(STABLE_TIMEOUT) || rc=$$?; \
-	BASE=6.12 KARGS="$(STABLE_REL)" $(R)/boot.sh reliability $(STABLE_REL_TIMEOUT) || rc=$$?;
+	BASE=6.12 KARGS="$(STABLE_REL)" $(R)/boot.sh reliability $(STABLE_REL_TIMEOUT) || rc=$$?; \
+	BASE=6.12 $(R)/boot.sh nogb $(NOGB_TIMEOUT) || rc=$$?;
 stable: qemu stable-build stable-test
 # The 6.12 tree with the stable series applied (as tree and apply do for 7.3).
 stable-apply: deps

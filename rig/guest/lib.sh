@@ -244,6 +244,8 @@ pud_checks() {
 	fresh1g $1 $f
 	pud_step "$1-1g: a pinned page in a PUD mapping holds off a punch, also after a fault maps it again" /rig/dax_pud busy $f 0
 	pud_step "$1-1g: a 4K write fault into a sparse 1G-aligned file allocates at most 2 MiB" /rig/dax_pud alloc /mnt/${1}1g/sparse.img 0
+	fresh1g $1 $f
+	pud_step "$1-1g: fork() of a private PUD mapping with an anonymous page, then a punch" /rig/dax_pud fork $f $((seed + 3))
 	pud_poison $1
 	# xfs: made with reflink=1 (mkfs.xfs's default): no PUD entry may
 	# cover shared blocks (a COW write under one made umount BUG()).
@@ -256,7 +258,7 @@ pud_checks() {
 	rm -f $f.clone
 }
 # PUD_CHECKS: how many steps pud_checks runs for xfs and ext4 together.
-PUD_CHECKS=18
+PUD_CHECKS=20
 
 # pud_poison FS: MADV_HWPOISON on one page of a PUD-mapped 1 GiB file, then
 # of the same file cut to 4 MiB (PMD-mapped): the kernel must poison that

@@ -25,6 +25,8 @@ CONSOLE=ttyS0
 # report also silenced every later one of the reliability run.
 CPU=max
 [ "${VARIANT:-}" = debug ] && CPU=max,la57=off
+# Job nogb: a CPU without 1G pages, where no PUD leaf may be made.
+[ "$JOB" = nogb ] && CPU=max,pdpe1gb=off
 # make run's hugetlbfs anchor needs a free, 1G-aligned GiB of RAM: reserved
 # at boot, with a GiB more for it (with 3G, neither at run time nor at boot
 # was one free: measured).  run.sh gives the page back after the anchor.

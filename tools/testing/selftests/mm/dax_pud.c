@@ -21,6 +21,9 @@
  *                              kernel poisons that page (its pfn in the log,
  *                              its address in the SIGBUS), not the first
  *                              page of the huge entry
+ *   dax_pud fork FILE SEED     fork() of a private PUD mapping that has an
+ *                              anonymous page: the child's mapping is
+ *                              accounted as its own (writes pattern SEED)
  *
  * FILE's first GiB must be one extent at a 1G-aligned address of a pmem
  * namespace aligned to 1G (ndctl create-namespace -m fsdax -a 1G), on a
@@ -37,7 +40,8 @@
  * with PTEs (getrusage(), minor and major faults).
  *
  * map: pwrite pattern SEED-1 (allocates written extents); mmap shared, the
- * address must be 1 GiB aligned (get_unmapped_area); read every page (1
+ * address must be 1 GiB aligned (get_unmapped_area), and a second mmap() at
+ * a hint that PMD padding fits must keep the hint; read every page (1
  * fault); write pattern SEED everywhere (1 more fault: the write fault on the
  * read-only PUD); msync(MS_SYNC), then read again (no fault: the sync
  * write-protects the PUD, it does not unmap it) and write again (one
@@ -67,6 +71,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <sys/ioctl.h>
 #include <linux/fs.h>
 
@@ -223,27 +228,59 @@ static uint64_t *map_file(int fd)
 	return m;
 }
 
-static void do_map(const char *path, uint64_t seed)
+/*
+ * A hint is kept where PMD padding fits: mmap() of 1 GiB at a hint 2 MiB
+ * past a 1G boundary, with 1 GiB + 2 MiB free there and reserved address
+ * space after that, must return the hint.  (PUD padding does not fit, and
+ * must not move the mapping elsewhere.)
+ */
+static void check_hint(int fd)
+{
+	size_t res = 4 * SZ_1G;
+	char *r, *h, *m;
+
+	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		ksft_exit_fail_perror("mmap a reserve");
+	h = (char *)(((uintptr_t)r + SZ_1G - 1) & ~(SZ_1G - 1)) + SZ_2M;
+	if (munmap(h, SZ_1G + SZ_2M))
+		ksft_exit_fail_perror("munmap");
+	m = mmap(h, SZ_1G, PROT_READ, MAP_SHARED, fd, 0);
+	check(m == h, "mmap() keeps a hint that PMD padding fits", "hint %p, got %p",
+	      (void *)h, (void *)m);
+	if (m != MAP_FAILED && m != h)
+		munmap(m, SZ_1G);
+	munmap(r, res);
+}
+
+/* Write pattern SEED into the first GiB with pwrite() (written extents). */
+static void pwrite_pattern(int fd, uint64_t seed)
 {
 	static uint64_t buf[SZ_2M / 8];
+
+	for (size_t off = 0; off < SZ_1G; off += SZ_2M) {
+		for (size_t o = 0; o < SZ_2M; o += PG)
+			buf[o / 8] = pat(seed, off + o);
+		if (pwrite(fd, buf, SZ_2M, off) != (ssize_t)SZ_2M)
+			ksft_exit_fail_perror("pwrite");
+	}
+	if (fsync(fd))
+		ksft_exit_fail_perror("fsync");
+}
+
+static void do_map(const char *path, uint64_t seed)
+{
 	long f0, rd, wr, reread, resync, rewr;
 	size_t bad, nz = 0;
 	uint64_t *m;
 	int fd, r;
 
 	fd = open_dax(path, O_RDWR);
-	/* Written extents for the whole file (pattern seed - 1). */
-	for (size_t off = 0; off < SZ_1G; off += SZ_2M) {
-		for (size_t o = 0; o < SZ_2M; o += PG)
-			buf[o / 8] = pat(seed - 1, off + o);
-		if (pwrite(fd, buf, SZ_2M, off) != (ssize_t)SZ_2M)
-			ksft_exit_fail_perror("pwrite");
-	}
-	if (fsync(fd))
-		ksft_exit_fail_perror("fsync");
+	pwrite_pattern(fd, seed - 1);
 
 	m = map_file(fd);
 	check(aligned(m, SZ_1G), "mmap address is 1G aligned", "%p", (void *)m);
+	check_hint(fd);
 
 	f0 = faults();
 	bad = bad_pages(m, 0, SZ_1G, seed - 1);
@@ -778,6 +815,91 @@ static void do_poison(const char *path, uint64_t seed)
 	close(fd);
 }
 
+/* This process's RssFile (/proc/self/status) in KiB, -1 if not found. */
+static long rss_file_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssFile: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * fork: fork() copies the page tables of a VMA with an anon_vma, such as a
+ * MAP_PRIVATE file mapping after a copy-on-write.  FILE (pattern SEED) is
+ * extended by a 2 MiB hole and mapped private with one PUD; a store into
+ * the hole (a copy-on-write page) gives the VMA its anon_vma; a child reads
+ * the GiB: its RssFile must then count what the parent's does (where a PUD
+ * mapping of DAX memory is counted, the GiB).  A fork that copied the PUD
+ * took neither a folio reference nor an rmap nor the RSS count for the
+ * child, whose exit then dropped the parent's (and the kernel logged "BUG:
+ * Bad rss-counter state" for the child's mm).  The parent reads the GiB
+ * again, unmaps it, and a punch must complete.
+ */
+static void do_fork(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	size_t len = SZ_1G + SZ_2M, bad;
+	int fd, r, status = 0;
+	uint64_t *m;
+	long f0, kb;
+	pid_t pid;
+
+	fd = open_dax(path, O_RDWR);
+	pwrite_pattern(fd, seed);
+	r = ftruncate(fd, len);
+	check(!r, "extend the file by a 2 MiB hole", "%s", err(r));
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		ksft_exit_fail_perror("mmap MAP_PRIVATE");
+	check(aligned(m, SZ_1G), "private mapping, 1G aligned", "%p", (void *)m);
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	f0 = faults() - f0;
+	check(!bad && f0 == 1, "read through one PUD", "%zu bad pages, %ld fault(s) for 1 GiB",
+	      bad, f0);
+	/* A copy-on-write page in the hole: the VMA gets an anon_vma. */
+	WRITE_WORD(&m[SZ_1G / 8], seed);
+	kb = rss_file_kb();
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		ksft_exit_fail_perror("fork");
+	if (!pid) {
+		long ckb;
+
+		bad = bad_pages(m, 0, SZ_1G, seed) + (READ_WORD(&m[SZ_1G / 8]) != seed);
+		ckb = rss_file_kb();
+		ksft_print_msg("child: %zu bad pages, RssFile %ld kB (the parent's: %ld kB)\n",
+			       bad, ckb, kb);
+		fflush(stdout);
+		/* The counters are per-CPU sums: allow 4 MiB of drift. */
+		_exit(bad ? 1 : ckb + 4096 < kb ? 2 : 0);
+	}
+	r = waitpid(pid, &status, 0) == pid && WIFEXITED(status);
+	check(r && WEXITSTATUS(status) != 1,
+	      "the child reads the pattern and the copied-on-write page", "wait status %#x", status);
+	check(r && WEXITSTATUS(status) != 2, "the child's RssFile counts what it maps as the parent's",
+	      "wait status %#x (exit 2: less than the parent's)", status);
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	check(!bad, "the parent reads the pattern after the child exited", "%zu bad pages", bad);
+	munmap(m, len);
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	alarm(10);
+	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
+	alarm(0);
+	check(!r, "a punch completes once the mappings are gone", "%s", err(r));
+	r = ftruncate(fd, SZ_1G);
+	check(!r, "back to 1 GiB", "%s", err(r));
+	close(fd);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(const char *path, uint64_t seed);
@@ -791,6 +913,7 @@ static const struct {
 	{ "clonecheck", clone_check },
 	{ "alloc", do_alloc },
 	{ "poison", do_poison },
+	{ "fork", do_fork },
 };
 
 int main(int argc, char **argv)
