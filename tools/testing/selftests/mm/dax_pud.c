@@ -240,8 +240,10 @@ static void check_hint(int fd)
 	char *r, *h, *m;
 
 	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (r == MAP_FAILED)
-		ksft_exit_fail_perror("mmap a reserve");
+	if (r == MAP_FAILED) {
+		ksft_test_result_skip("mmap() keeps a hint: no 4 GiB to reserve\n");
+		return;
+	}
 	h = (char *)(((uintptr_t)r + SZ_1G - 1) & ~(SZ_1G - 1)) + SZ_2M;
 	if (munmap(h, SZ_1G + SZ_2M))
 		ksft_exit_fail_perror("munmap");
@@ -879,14 +881,15 @@ static void do_fork(const char *path, uint64_t seed)
 		ksft_print_msg("child: %zu bad pages, RssFile %ld kB (the parent's: %ld kB)\n",
 			       bad, ckb, kb);
 		fflush(stdout);
-		/* The counters are per-CPU sums: allow 4 MiB of drift. */
+		/* 4 MiB for pages the parent touched before the fork and it did not. */
 		_exit(bad ? 1 : ckb + 4096 < kb ? 2 : 0);
 	}
 	r = waitpid(pid, &status, 0) == pid && WIFEXITED(status);
-	check(r && WEXITSTATUS(status) != 1,
-	      "the child reads the pattern and the copied-on-write page", "wait status %#x", status);
-	check(r && WEXITSTATUS(status) != 2, "the child's RssFile counts what it maps as the parent's",
-	      "wait status %#x (exit 2: less than the parent's)", status);
+	check(r && WEXITSTATUS(status) != 1, "the child reads the pattern and the copied page",
+	      "wait status %#x", status);
+	check(r && kb > 0 && WEXITSTATUS(status) != 2,
+	      "the child's RssFile counts what it maps as the parent's",
+	      "parent %ld kB, wait status %#x (exit 2: the child's is less)", kb, status);
 	bad = bad_pages(m, 0, SZ_1G, seed);
 	check(!bad, "the parent reads the pattern after the child exited", "%zu bad pages", bad);
 	munmap(m, len);
