@@ -3,7 +3,7 @@
 # The series' KVM KUnit suites ran when KVM started, at boot or when init
 # loaded kvm.ko, before any DAX namespace existed: their results as they
 # stand (the DAX cases skip).
-KSUITES="kvm_pfn kvm_x86_spte"
+KSUITES="kvm_pfn kvm_x86_spte mm_huge_pud"
 need_ksuites $KSUITES
 rm -f /tmp/kfail
 kunit_tap kunit-boot $(for s in $KSUITES; do echo $K/$s/results; done)
