@@ -88,6 +88,7 @@ static struct kunit_suite mm_huge_pud_test_suite = {
 	.name = "mm_huge_pud",
 	.test_cases = mm_huge_pud_test_cases,
 };
+
 kunit_test_suite(mm_huge_pud_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for PUD inserts in mm/huge_memory.c");
