@@ -6,14 +6,13 @@
 #include <kunit/test.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
-#include <linux/sched/mm.h>
 
 /*
  * A huge_fault handler checks that the PUD is none and later maps its PUD,
  * while a concurrent fault whose PUD fault fell back may allocate a PMD
  * table there: the insert must fall back, on a read and on a write fault,
- * and leave the table in place.  The PUD to insert is never mapped, so any
- * pfn does.
+ * and leave the table in place.  The PUD should never be mapped, so any
+ * pfn does; if it is (the bug), it is zapped before the page is freed.
  */
 static void pud_insert_over_pmd_table(struct kunit *test, bool write)
 {
@@ -27,11 +26,11 @@ static void pud_insert_over_pmd_table(struct kunit *test, bool write)
 	struct page *page;
 	p4d_t *p4d;
 
-	/* 2 GiB hold a 1G-aligned GiB; MAP_SHARED: a PFNMAP may not be COW. */
+	/* Two PUDs hold an aligned one; MAP_SHARED: a PFNMAP is not COW. */
 	start = kunit_vm_mmap(test, NULL, 0, 2 * PUD_SIZE, PROT_READ | PROT_WRITE,
 			      MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, !start || IS_ERR_VALUE(start),
-			       "no 2 GiB of address space: %#lx", start);
+			       "no address space for two PUDs: %#lx", start);
 	page = alloc_page(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 
@@ -55,6 +54,8 @@ static void pud_insert_over_pmd_table(struct kunit *test, bool write)
 
 		ret = vmf_insert_pfn_pud(&vmf, page_to_pfn(page), write);
 		leaf = pud_leaf(pudp_get(pud));
+		if (leaf)
+			zap_special_vma_range(vma, addr, PUD_SIZE);
 	}
 	if (vma)
 		vm_flags_clear(vma, VM_PFNMAP);
@@ -62,9 +63,10 @@ static void pud_insert_over_pmd_table(struct kunit *test, bool write)
 	__free_page(page);
 
 	KUNIT_ASSERT_NOT_NULL_MSG(test, pmd, "no PMD table at %#lx", addr);
-	KUNIT_EXPECT_EQ_MSG(test, ret, VM_FAULT_FALLBACK,
-			    "%s fault: %#x, not VM_FAULT_FALLBACK (%#x)",
-			    write ? "write" : "read", ret, VM_FAULT_FALLBACK);
+	KUNIT_EXPECT_EQ_MSG(test, (__force unsigned int)ret,
+			    (__force unsigned int)VM_FAULT_FALLBACK,
+			    "%s fault: not VM_FAULT_FALLBACK",
+			    write ? "write" : "read");
 	KUNIT_EXPECT_FALSE_MSG(test, leaf, "the PMD table was replaced");
 }
 
@@ -90,6 +92,3 @@ static struct kunit_suite mm_huge_pud_test_suite = {
 };
 
 kunit_test_suite(mm_huge_pud_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for PUD inserts in mm/huge_memory.c");
-MODULE_LICENSE("GPL");
