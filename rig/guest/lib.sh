@@ -246,6 +246,8 @@ pud_checks() {
 	pud_step "$1-1g: a 4K write fault into a sparse 1G-aligned file allocates at most 2 MiB" /rig/dax_pud alloc /mnt/${1}1g/sparse.img 0
 	fresh1g $1 $f
 	pud_step "$1-1g: fork() of a private PUD mapping with an anonymous page, then a punch" /rig/dax_pud fork $f $((seed + 3))
+	fresh1g $1 $f
+	pud_step "$1-1g: a second mapping, 2M- but not 1G-aligned, takes PMDs inside the PUD entry; writeback write-protects them all" /rig/dax_pud misaligned $f $((seed + 4))
 	pud_poison $1
 	# xfs: made with reflink=1 (mkfs.xfs's default): no PUD entry may
 	# cover shared blocks (a COW write under one made umount BUG()).
@@ -258,7 +260,7 @@ pud_checks() {
 	rm -f $f.clone
 }
 # PUD_CHECKS: how many steps pud_checks runs for xfs and ext4 together.
-PUD_CHECKS=20
+PUD_CHECKS=22
 
 # pud_poison FS: MADV_HWPOISON on one page of a PUD-mapped 1 GiB file, then
 # of the same file cut to 4 MiB (PMD-mapped): the kernel must poison that

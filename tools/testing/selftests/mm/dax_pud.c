@@ -24,6 +24,10 @@
  *   dax_pud fork FILE SEED     fork() of a private PUD mapping that has an
  *                              anonymous page: the child's mapping is
  *                              accounted as its own (writes pattern SEED)
+ *   dax_pud misaligned FILE SEED  a second mapping of a PUD-mapped FILE at
+ *                              an address 2M- but not 1G-aligned takes
+ *                              PMDs, and writeback write-protects them all
+ *                              (uses patterns SEED and SEED+1)
  *
  * FILE's first GiB must be one extent at a 1G-aligned address of a pmem
  * namespace aligned to 1G (ndctl create-namespace -m fsdax -a 1G), on a
@@ -903,6 +907,123 @@ static void do_fork(const char *path, uint64_t seed)
 	close(fd);
 }
 
+/*
+ * misaligned: FILE is mapped twice, first at a 1G-aligned address (one PUD,
+ * whose DAX entry covers the GiB), then at an address 2 MiB past a 1G
+ * boundary, where no PUD fits: that mapping must take PMDs (512 faults to
+ * read the GiB, not 262144 with PTEs), and one write fault per PMD.
+ * msync() must write-protect every PMD, not unmap it (reading the GiB
+ * again takes no fault), and all of them (a walk that stopped at the
+ * first would leave 511 writable, and later stores would not dirty the
+ * entry): writing the GiB again takes 512 faults.  pread sees the data,
+ * and smaps counts 1 GiB of Rss for the mapping (512 PMDs of 2 MiB).  An
+ * mprotect() of one page splits a PMD; once both mappings are gone, a
+ * punch must complete (a reference left by a PMD would hold it off).
+ */
+/* The Rss of the mapping that starts at @start (/proc/self/smaps), or -1. */
+static long vma_rss_kb(const void *start)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	unsigned long from, to;
+	char line[256];
+	int in = 0;
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &from, &to) == 2)	/* a mapping's first line */
+			in = from == (uintptr_t)start;
+		else if (in && sscanf(line, "Rss: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+static void do_misaligned(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	long f0, pud, rd, wr, reread, rewr, kb;
+	size_t res = 3 * SZ_1G, bad;
+	uint64_t *m, *m2;
+	char *r, *h;
+	int fd, rc;
+
+	fd = open_dax(path, O_RDWR);
+	pwrite_pattern(fd, seed - 1);
+	m = map_file(fd);
+	f0 = faults();
+	touch(m, SZ_1G);
+	pud = faults() - f0;
+	check(aligned(m, SZ_1G) && pud == 1, "the first mapping is one PUD",
+	      "%p, %ld fault(s) reading 1 GiB", (void *)m, pud);
+
+	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		skip_rest("no 3 GiB of address space to reserve");
+	h = (char *)(((uintptr_t)r + SZ_1G - 1) & ~(SZ_1G - 1)) + SZ_2M;
+	m2 = mmap(h, SZ_1G, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	if (m2 == MAP_FAILED)
+		ksft_exit_fail_perror("mmap at a 2M-aligned address");
+
+	f0 = faults();
+	bad = bad_pages(m2, 0, SZ_1G, seed - 1);
+	rd = faults() - f0;
+	check(!bad, "read through the second mapping", "%zu bad pages", bad);
+	check(rd == 512, "read faults of the second mapping",
+	      "%ld for 1 GiB at %p (512 = PMD, 262144 = PTE)", rd, (void *)m2);
+
+	f0 = faults();
+	fill(m2, 0, SZ_1G, seed);
+	wr = faults() - f0;
+	check(wr == 512, "write faults of the second mapping",
+	      "%ld (one per read-only PMD)", wr);
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	check(!bad, "the PUD mapping sees the writes", "%zu bad pages", bad);
+
+	rc = msync(m2, SZ_1G, MS_SYNC);
+	check(!rc, "msync", "%s", err(rc));
+	f0 = faults();
+	bad = bad_pages(m2, 0, SZ_1G, seed);
+	reread = faults() - f0;
+	check(!bad && !reread, "read after msync",
+	      "%zu bad pages, %ld faults (writeback write-protects the PMDs, it does not unmap them)",
+	      bad, reread);
+	f0 = faults();
+	fill(m2, 0, SZ_1G, seed + 1);
+	rewr = faults() - f0;
+	check(rewr == 512, "write faults after msync",
+	      "%ld (writeback write-protects every PMD)", rewr);
+	rc = msync(m2, SZ_1G, MS_SYNC);
+	check(!rc, "msync again", "%s", err(rc));
+	bad = bad_pread(fd, SZ_1G, seed + 1);
+	check(!bad, "pread sees what the second mapping wrote", "%zu bad pages", bad);
+	/* Last of the PUD mapping's checks: a smaps walk splits PUDs. */
+	kb = vma_rss_kb(m2);
+	check(kb == SZ_1G / 1024, "smaps counts the second mapping's Rss",
+	      "%ld kB (1048576: 512 PMDs of 2 MiB)", kb);
+
+	rc = mprotect((char *)m2 + 5 * SZ_2M, PG, PROT_READ);
+	bad = bad_pages(m2, 4 * SZ_2M, 7 * SZ_2M, seed + 1);
+	check(!rc && !bad, "mprotect() of one page splits a PMD, data intact",
+	      "%s, %zu bad pages", err(rc), bad);
+	ksft_print_msg("pud_faults=%ld read_faults=%ld write_faults=%ld\n", pud, rd, wr);
+	ksft_print_msg("read_faults_after_msync=%ld write_faults_after_msync=%ld rss_kb=%ld\n",
+		       reread, rewr, kb);
+
+	munmap(m2, SZ_1G);
+	munmap(r, res);
+	munmap(m, SZ_1G);
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	alarm(30);
+	rc = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
+	alarm(0);
+	check(!rc, "a punch completes once the mappings are gone", "%s%s", err(rc),
+	      rc && errno == EINTR ? " after 30 s: a reference is left" : "");
+	close(fd);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(const char *path, uint64_t seed);
@@ -917,6 +1038,7 @@ static const struct {
 	{ "alloc", do_alloc },
 	{ "poison", do_poison },
 	{ "fork", do_fork },
+	{ "misaligned", do_misaligned },
 };
 
 int main(int argc, char **argv)
