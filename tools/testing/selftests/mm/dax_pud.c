@@ -907,19 +907,6 @@ static void do_fork(const char *path, uint64_t seed)
 	close(fd);
 }
 
-/*
- * misaligned: FILE is mapped twice, first at a 1G-aligned address (one PUD,
- * whose DAX entry covers the GiB), then at an address 2 MiB past a 1G
- * boundary, where no PUD fits: that mapping must take PMDs (512 faults to
- * read the GiB, not 262144 with PTEs), and one write fault per PMD.
- * msync() must write-protect every PMD, not unmap it (reading the GiB
- * again takes no fault), and all of them (a walk that stopped at the
- * first would leave 511 writable, and later stores would not dirty the
- * entry): writing the GiB again takes 512 faults.  pread sees the data,
- * and smaps counts 1 GiB of Rss for the mapping (512 PMDs of 2 MiB).  An
- * mprotect() of one page splits a PMD; once both mappings are gone, a
- * punch must complete (a reference left by a PMD would hold it off).
- */
 /* The Rss of the mapping that starts at @start (/proc/self/smaps), or -1. */
 static long vma_rss_kb(const void *start)
 {
@@ -941,6 +928,19 @@ static long vma_rss_kb(const void *start)
 	return kb;
 }
 
+/*
+ * misaligned: FILE is mapped twice, first at a 1G-aligned address (one PUD,
+ * whose DAX entry covers the GiB), then at an address 2 MiB past a 1G
+ * boundary, where no PUD fits: that mapping must take PMDs (512 faults to
+ * read the GiB, not 262144 with PTEs), and one write fault per PMD.
+ * msync() must write-protect every PMD, not unmap it (reading the GiB
+ * again takes no fault), and all of them (a walk that stopped at the
+ * first would leave 511 writable, and later stores would not dirty the
+ * entry): writing the GiB again takes 512 faults.  pread sees the data,
+ * and smaps counts 1 GiB of Rss for the mapping (512 PMDs of 2 MiB).  An
+ * mprotect() of one page splits a PMD; once both mappings are gone, a
+ * punch must complete (a reference left by a PMD would hold it off).
+ */
 static void do_misaligned(const char *path, uint64_t seed)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
