@@ -258,9 +258,12 @@ pud_checks() {
 	remount1g xfs
 	pud_step "xfs-1g: both files after the clone, umount/mount" /rig/dax_pud clonecheck $f $((seed + 2))
 	rm -f $f.clone
+	# A page held by GUP (a pipe) in a PMD entry over shared blocks: a
+	# copy-on-write fault next to it waits, it does not spin.
+	pud_step "xfs-1g: copy-on-write faults next to a page held by a pipe wait, then complete" /rig/dax_pud cowbusy $f $((seed + 5))
 }
 # PUD_CHECKS: how many steps pud_checks runs for xfs and ext4 together.
-PUD_CHECKS=22
+PUD_CHECKS=23
 
 # pud_poison FS: MADV_HWPOISON on one page of a PUD-mapped 1 GiB file, then
 # of the same file cut to 4 MiB (PMD-mapped): the kernel must poison that

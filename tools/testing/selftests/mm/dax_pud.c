@@ -28,6 +28,10 @@
  *                              an address 2M- but not 1G-aligned takes
  *                              PMDs, and writeback write-protects them all
  *                              (uses patterns SEED and SEED+1)
+ *   dax_pud cowbusy FILE SEED  a copy-on-write fault over the PMD entry of
+ *                              a page that GUP holds waits for the page
+ *                              without spinning, then completes (clones
+ *                              FILE to FILE.clone, removed at the end)
  *
  * FILE's first GiB must be one extent at a 1G-aligned address of a pmem
  * namespace aligned to 1G (ndctl create-namespace -m fsdax -a 1G), on a
@@ -1024,6 +1028,253 @@ static void do_misaligned(const char *path, uint64_t seed)
 	close(fd);
 }
 
+/*
+ * The state letter of process @pid and the CPU time it used (user and
+ * system, in clock ticks), from /proc/PID/stat; 0 if that could not be read.
+ */
+static char proc_state(pid_t pid, unsigned long *ticks)
+{
+	char path[64], buf[1024], *p, state;
+	unsigned long ut, st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	p = strrchr(buf, ')');	/* the command name may hold anything */
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &state, &ut, &st) != 3)
+		return 0;
+	*ticks = ut + st;
+	return state;
+}
+
+/* Wait up to @secs for child @pid: its wait status, or -1 if it still runs. */
+static int reap(pid_t pid, double secs)
+{
+	int status;
+
+	for (int i = 0; i <= secs * 20; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(50000);
+	}
+	return -1;
+}
+
+/*
+ * A child for a fault that may wait (or, on a broken kernel, spin in the
+ * kernel): its output goes to /dev/null, so that a child that cannot be
+ * killed does not hold the caller's pipe open.
+ */
+static pid_t spawn(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		ksft_exit_fail_perror("fork");
+	if (!pid) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(2);
+		setpgid(0, 0);
+	}
+	return pid;
+}
+
+/*
+ * Whether child @pid, started a while ago, neither spins nor runs: it has
+ * exited, or it sleeps and used at most 0.1 s of CPU in 2 s.  *@status is
+ * its wait status if it exited, else -1.
+ */
+static int not_spinning(pid_t pid, const char *what, int *status)
+{
+	unsigned long t0 = 0, t1 = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	int ok;
+	char st;
+
+	proc_state(pid, &t0);
+	sleep(2);
+	st = proc_state(pid, &t1);
+	*status = -1;
+	if (!st || st == 'Z')
+		*status = reap(pid, 1);
+	ok = *status != -1 || (st != 'R' && (long)(t1 - t0) <= hz / 10);
+	check(ok, what, "%s, %.2f s of CPU in 2 s",
+	      *status != -1 ? "done" : st == 'D' ? "D (asleep)" : st == 'S' ? "S (asleep)" :
+	      st == 'R' ? "R (running)" : "?", (double)(t1 - t0) / hz);
+	return ok;
+}
+
+static void on_bail(int sig)
+{
+	(void)sig;
+	ksft_print_msg("Bail out! cowbusy: 300 s passed\n");
+	_exit(KSFT_FAIL);
+}
+
+/*
+ * cowbusy: FILE (1 GiB, its first 8 MiB in 2M-aligned extents) is cloned,
+ * and mapped twice: A at a 2M-aligned address, where reading chunks 1-3
+ * takes three PMD faults over the shared blocks (PMD entries), and B 4 KiB
+ * off a 2M boundary, where a write fault is a PTE fault that copies the
+ * block, so replaces the PMD entry over it.  A page of each PMD entry is
+ * held by GUP (vmsplice() into a pipe, from A): the copy-on-write fault
+ * must not spin until the page is let go (a retry loop that an unkillable
+ * kernel-mode fault never leaves); it may wait for the page or go on.
+ * Chunk 1: a write to an unmapped page of B (the fault lock can be
+ * dropped for the wait); chunk 2: a write to a page of B that a read
+ * mapped (->page_mkwrite(), which waits with it held); both by children
+ * while this process holds the pages, which then drains its pipe: the
+ * children complete, FILE holds their data, FILE.clone the old data.
+ * Chunk 3: a child holds the page itself, and read()s the pipe into B (a
+ * kernel-mode fault): it must complete, or sleep and die on SIGKILL.
+ */
+static void do_cowbusy(const char *path, uint64_t seed)
+{
+	const size_t off[4] = { 0, SZ_2M + 9 * PG, 2 * SZ_2M + 9 * PG, 3 * SZ_2M + 9 * PG };
+	uint64_t old[4], word, *a, *b, *x;
+	size_t res = 3 * SZ_2M + 4 * SZ_2M;
+	static char page[PG], cpage[PG];
+	int fd, cfd, p[2], q[2], i, ok, st[3];
+	char cpath[4096], *r;
+	pid_t pid[4];
+	long f0;
+
+	signal(SIGALRM, on_bail);
+	alarm(300);
+	snprintf(cpath, sizeof(cpath), "%s.clone", path);
+	fd = open_dax(path, O_RDWR);
+	cfd = open(cpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (cfd < 0)
+		ksft_exit_fail_perror("open the clone");
+	if (!is_dax(cfd)) {
+		unlink(cpath);
+		skip_not_dax(cpath);
+	}
+	if (ioctl(cfd, FICLONE, fd)) {
+		unlink(cpath);
+		if (errno == EOPNOTSUPP)
+			ksft_exit_skip("no FICLONE (reflink) on this filesystem\n");
+		ksft_exit_fail_perror("FICLONE");
+	}
+	for (i = 1; i < 4; i++)
+		if (pread(fd, &old[i], 8, off[i]) != 8)
+			ksft_exit_fail_perror("pread");
+
+	a = map_file(fd);
+	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		ksft_exit_fail_perror("mmap a reserve");
+	r = (char *)(((uintptr_t)r + SZ_2M - 1) & ~(SZ_2M - 1)) + PG;
+	b = mmap(r, 4 * SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	if (b == MAP_FAILED)
+		ksft_exit_fail_perror("mmap 4 KiB off a 2M boundary");
+
+	f0 = faults();
+	for (i = 1; i < 4; i++)
+		READ_WORD(&a[i * SZ_2M / 8]);
+	f0 = faults() - f0;
+	if (f0 != 3) {
+		unlink(cpath);
+		ksft_exit_skip("%ld faults to read 3 chunks of 2 MiB: not PMDs (not 2M-aligned?)\n",
+			       f0);
+	}
+	ksft_print_msg("shared blocks mapped with PMDs: 3 faults for chunks 1-3\n");
+
+	if (pipe(p) || pipe(q))
+		ksft_exit_fail_perror("pipe");
+	pin_page(p[1], &a[(SZ_2M + 5 * PG) / 8], "vmsplice holds a page of chunk 1");
+	pin_page(p[1], &a[(2 * SZ_2M + 5 * PG) / 8], "vmsplice holds a page of chunk 2");
+	for (i = 1; i < 3; i++) {
+		pid[i] = spawn();
+		if (!pid[i]) {
+			x = &b[off[i] / 8];
+			if (i == 2)
+				READ_WORD(x);	/* a read-only PTE: ->page_mkwrite() */
+			WRITE_WORD(x, pat(seed, off[i]));
+			_exit(0);
+		}
+	}
+	sleep(1);
+	not_spinning(pid[1], "copy-on-write fault next to a held page does not spin", &st[1]);
+	not_spinning(pid[2], "copy-on-write ->page_mkwrite() next to a held page does not spin",
+		     &st[2]);
+	ok = read(p[0], page, PG) == PG && read(p[0], page, PG) == PG;
+	check(ok, "pipe drained, pages let go", "8 KiB read");
+	for (i = 1; i < 3; i++) {
+		if (st[i] == -1)
+			st[i] = reap(pid[i], 30);
+		if (st[i] == -1) {
+			kill(pid[i], SIGKILL);
+			st[i] = reap(pid[i], 5);
+		}
+		word = 0;
+		ok = pread(fd, &word, 8, off[i]) == 8 && word == pat(seed, off[i]);
+		ok &= pread(cfd, cpage, PG, off[i] & ~(PG - 1)) == PG &&
+		      !memcmp(cpage, &old[i], 8);
+		check(st[i] == 0 && ok, i == 1 ?
+		      "chunk 1: the write completes, FILE holds it, FILE.clone does not" :
+		      "chunk 2: the write completes, FILE holds it, FILE.clone does not",
+		      "child %s (wait status %#x), FILE %#llx (%#llx written), FILE.clone %#llx (%#llx before)",
+		      st[i] == -1 ? "still running after 30 s" : st[i] ? "failed" : "exited", st[i],
+		      (unsigned long long)word, (unsigned long long)pat(seed, off[i]),
+		      (unsigned long long)*(uint64_t *)cpage, (unsigned long long)old[i]);
+	}
+
+	/* Chunk 3: the faulting process holds the page itself. */
+	pid[3] = spawn();
+	if (!pid[3]) {
+		struct iovec iov = { .iov_base = &a[(3 * SZ_2M + 5 * PG) / 8], .iov_len = PG };
+
+		x = iov.iov_base;
+		if (vmsplice(q[1], &iov, 1, 0) != PG)
+			_exit(2);
+		memcpy(page, x, PG);
+		if (read(q[0], &b[(3 * SZ_2M + 9 * PG) / 8], PG) != PG)
+			_exit(3);
+		_exit(memcmp(page, &b[(3 * SZ_2M + 9 * PG) / 8], PG) ? 4 : 0);
+	}
+	sleep(1);
+	ok = not_spinning(pid[3], "a read() from a pipe holding a page of the entry does not spin",
+			  &st[0]);
+	if (st[0] == -1 && ok) {
+		kill(pid[3], SIGKILL);
+		st[0] = reap(pid[3], 5);
+		check(st[0] != -1, "that read() dies on SIGKILL", "%s",
+		      st[0] == -1 ? "still there after 5 s" : "reaped");
+	} else if (st[0] != -1) {
+		word = 0;
+		ok = pread(fd, &word, 8, off[3]) == 8;
+		ok &= pread(cfd, cpage, PG, off[3] & ~(PG - 1)) == PG && !memcmp(cpage, &old[3], 8);
+		check(st[0] == 0 && ok, "chunk 3: the read() completes, FILE.clone keeps its data",
+		      "child exit status %#x", st[0]);
+	}
+	if (st[0] == -1) {
+		/* A spinning child: FILE's blocks unshared end the copy. */
+		kill(pid[3], SIGKILL);
+		ok = !ftruncate(cfd, 0);
+		st[0] = reap(pid[3], 10);
+		if (st[0] == -1)
+			ksft_print_msg("child %d left running (FILE.clone truncated: %s)\n",
+				       pid[3], ok ? "ok" : strerror(errno));
+	}
+	munmap(b, 4 * SZ_2M);
+	munmap(a, SZ_1G);
+	close(cfd);
+	close(fd);
+	if (st[0] != -1)
+		unlink(cpath);
+	alarm(0);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(const char *path, uint64_t seed);
@@ -1039,6 +1290,7 @@ static const struct {
 	{ "poison", do_poison },
 	{ "fork", do_fork },
 	{ "misaligned", do_misaligned },
+	{ "cowbusy", do_cowbusy },
 };
 
 int main(int argc, char **argv)
