@@ -94,7 +94,9 @@ cmd_mirror() {
 # virt/kvm/) for KVM sources and headers.  tools/ and Documentation/ are
 # handled elsewhere.  A generic object that its directory's Makefile builds
 # only under a CONFIG_ option that CONFIG (the arch's .config) leaves off is
-# skipped (e.g. mm/memory-failure.o on the arm64 check config).
+# skipped (e.g. mm/memory-failure.o on the arm64 check config), as is one
+# in a directory that its parent's Makefile enters only under such an
+# option (fs/xfs/, CONFIG_XFS_FS, off on arm64).
 build_targets() {
 	git -C "$1" diff --name-only "$2~1" "$2" | while read -r f; do
 		case $f in
@@ -106,6 +108,11 @@ build_targets() {
 		*.c)	o=$(basename "${f%.c}.o")
 			cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$o\b.*/\1/p" \
 				"$1/$(dirname "$f")/Makefile" 2>/dev/null | head -1)
+			# Or the option that the parent's Makefile enters the
+			# directory under (fs/xfs/ under CONFIG_XFS_FS).
+			d=$(basename "$(dirname "$f")")
+			[ -n "$cfg" ] || cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$d\/.*/\1/p" \
+				"$1/$(dirname "$(dirname "$f")")/Makefile" 2>/dev/null | head -1)
 			if [ -n "$cfg" ] && [ -f "$4" ] && ! grep -q "^$cfg=[ym]" "$4"; then
 				echo "build: skip $f ($cfg is off in the $3 check config)" >&2
 			else

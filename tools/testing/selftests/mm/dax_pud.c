@@ -1088,18 +1088,23 @@ static pid_t spawn(void)
 	return pid;
 }
 
+static pid_t kids[5];
+
 /*
- * Whether child @pid, started a while ago, neither spins nor runs: it has
- * exited, or it sleeps and used at most 0.1 s of CPU in 2 s.  *@status is
- * its wait status if it exited, else -1.
+ * Whether child @pid neither spins nor runs: it has exited, or it sleeps and
+ * uses at most 0.1 s of CPU in 2 s (first waiting up to 5 s for it to leave
+ * state R: it may not have reached its fault yet).  *@status is its wait
+ * status if it exited, else -1.
  */
 static int not_spinning(pid_t pid, const char *what, int *status)
 {
 	unsigned long t0 = 0, t1 = 0;
 	long hz = sysconf(_SC_CLK_TCK);
-	int ok;
+	int ok, i;
 	char st;
 
+	for (i = 0; i < 50 && proc_state(pid, &t0) == 'R'; i++)
+		usleep(100000);
 	proc_state(pid, &t0);
 	sleep(2);
 	st = proc_state(pid, &t1);
@@ -1116,40 +1121,56 @@ static int not_spinning(pid_t pid, const char *what, int *status)
 static void on_bail(int sig)
 {
 	(void)sig;
+	for (int i = 0; i < 5; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGKILL);
 	ksft_print_msg("Bail out! cowbusy: 300 s passed\n");
 	_exit(KSFT_FAIL);
 }
 
+/* Whether FILE holds @want at @off and FILE.clone still @old there. */
+static int cow_landed(int fd, int cfd, size_t off, uint64_t want, uint64_t old,
+		      uint64_t *got, uint64_t *cgot)
+{
+	*got = *cgot = 0;
+	return pread(fd, got, 8, off) == 8 && *got == want &&
+	       pread(cfd, cgot, 8, off) == 8 && *cgot == old;
+}
+
 /*
- * cowbusy: FILE (1 GiB, its first 8 MiB in 2M-aligned extents) is cloned,
- * and mapped twice: A at a 2M-aligned address, where reading chunks 1-3
- * takes three PMD faults over the shared blocks (PMD entries), and B 4 KiB
- * off a 2M boundary, where a write fault is a PTE fault that copies the
- * block, so replaces the PMD entry over it.  A page of each PMD entry is
- * held by GUP (vmsplice() into a pipe, from A): the copy-on-write fault
- * must not spin until the page is let go (a retry loop that an unkillable
- * kernel-mode fault never leaves); it may wait for the page or go on.
- * Chunk 1: a write to an unmapped page of B (the fault lock can be
- * dropped for the wait); chunk 2: a write to a page of B that a read
- * mapped (->page_mkwrite(), which waits with it held); both by children
- * while this process holds the pages, which then drains its pipe: the
- * children complete, FILE holds their data, FILE.clone the old data.
- * Chunk 3: a child holds the page itself, and read()s the pipe into B (a
- * kernel-mode fault): it must complete, or sleep and die on SIGKILL.
+ * cowbusy: FILE (1 GiB, its first 10 MiB in 2M-aligned extents) is cloned
+ * to FILE.clone, and mapped twice: A at a 2M-aligned address, where reading
+ * chunks 1-4 takes four PMD faults over the shared blocks (PMD entries),
+ * and B 4 KiB off a 2M boundary, where a write fault is a PTE fault that
+ * copies the block, so replaces the PMD entry over it.  A page of each
+ * PMD entry is held by GUP (vmsplice() into a pipe, from A): the
+ * copy-on-write fault must not spin until the page is let go (a retry
+ * loop, which a kernel-mode fault never leaves); it may wait for the page,
+ * or go on.  Chunk 1: a write to an unmapped page of B; chunk 2: a write to
+ * a page of B that a read mapped read-only; chunk 3: as chunk 1, with
+ * FILE.clone mapped there too (its entry shares the folio, and keeps it
+ * mapped); each by a child while this process holds the pages, which
+ * then drains its pipe: the children complete, FILE holds what they wrote
+ * (the inverse of the old data), FILE.clone the old data.  Chunk 4: a
+ * child holds the page itself, and read()s its pipe into B (a kernel-mode
+ * fault): the read() must complete, or sleep and die on SIGKILL.
  */
 static void do_cowbusy(const char *path, uint64_t seed)
 {
-	const size_t off[4] = { 0, SZ_2M + 9 * PG, 2 * SZ_2M + 9 * PG, 3 * SZ_2M + 9 * PG };
-	uint64_t old[4], word, *a, *b, *x;
-	size_t res = 3 * SZ_2M + 4 * SZ_2M;
-	static char page[PG], cpage[PG];
-	int fd, cfd, p[2], q[2], i, ok, st[3];
+	const char *what[4] = { NULL, "a write to an unmapped page",
+		"a write to a read-only page", "a write to blocks FILE.clone maps too" };
+	uint64_t old[5], got, cgot, *a, *b, *c, *x;
+	size_t off[5], res = 8 * SZ_2M;
+	static char page[PG], msg[128];
+	int fd, cfd, p[2], q[2], i, ok, st[5];
 	char cpath[4096], *r;
-	pid_t pid[4];
 	long f0;
 
+	(void)seed;	/* each write stores the inverse of the old data */
 	signal(SIGALRM, on_bail);
 	alarm(300);
+	for (i = 1; i < 5; i++)
+		off[i] = i * SZ_2M + 9 * PG;
 	snprintf(cpath, sizeof(cpath), "%s.clone", path);
 	fd = open_dax(path, O_RDWR);
 	cfd = open(cpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -1165,112 +1186,112 @@ static void do_cowbusy(const char *path, uint64_t seed)
 			ksft_exit_skip("no FICLONE (reflink) on this filesystem\n");
 		ksft_exit_fail_perror("FICLONE");
 	}
-	for (i = 1; i < 4; i++)
+	for (i = 1; i < 5; i++)
 		if (pread(fd, &old[i], 8, off[i]) != 8)
 			ksft_exit_fail_perror("pread");
 
 	a = map_file(fd);
+	c = map_file(cfd);
 	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (r == MAP_FAILED)
 		ksft_exit_fail_perror("mmap a reserve");
 	r = (char *)(((uintptr_t)r + SZ_2M - 1) & ~(SZ_2M - 1)) + PG;
-	b = mmap(r, 4 * SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	b = mmap(r, 5 * SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
 	if (b == MAP_FAILED)
 		ksft_exit_fail_perror("mmap 4 KiB off a 2M boundary");
 
 	f0 = faults();
-	for (i = 1; i < 4; i++)
+	for (i = 1; i < 5; i++)
 		READ_WORD(&a[i * SZ_2M / 8]);
+	READ_WORD(&c[3 * SZ_2M / 8]);
 	f0 = faults() - f0;
-	if (f0 != 3) {
+	if (f0 != 5) {
 		unlink(cpath);
-		ksft_exit_skip("%ld faults to read 3 chunks of 2 MiB: not PMDs (not 2M-aligned?)\n",
+		ksft_exit_skip("%ld faults to read 5 chunks of 2 MiB: not PMDs (not 2M-aligned?)\n",
 			       f0);
 	}
-	ksft_print_msg("shared blocks mapped with PMDs: 3 faults for chunks 1-3\n");
+	ksft_print_msg("shared blocks mapped with PMDs: 5 faults for 5 chunks of 2 MiB\n");
 
 	if (pipe(p) || pipe(q))
 		ksft_exit_fail_perror("pipe");
-	pin_page(p[1], &a[(SZ_2M + 5 * PG) / 8], "vmsplice holds a page of chunk 1");
-	pin_page(p[1], &a[(2 * SZ_2M + 5 * PG) / 8], "vmsplice holds a page of chunk 2");
-	for (i = 1; i < 3; i++) {
-		pid[i] = spawn();
-		if (!pid[i]) {
+	for (i = 1; i < 4; i++) {
+		snprintf(msg, sizeof(msg), "vmsplice holds a page of chunk %d", i);
+		pin_page(p[1], &a[(i * SZ_2M + 5 * PG) / 8], msg);
+	}
+	for (i = 1; i < 4; i++) {
+		kids[i] = spawn();
+		if (!kids[i]) {
 			x = &b[off[i] / 8];
 			if (i == 2)
-				READ_WORD(x);	/* a read-only PTE: ->page_mkwrite() */
-			WRITE_WORD(x, pat(seed, off[i]));
+				READ_WORD(x);	/* a read-only PTE */
+			WRITE_WORD(x, ~old[i]);
 			_exit(0);
 		}
 	}
-	sleep(1);
-	not_spinning(pid[1], "copy-on-write fault next to a held page does not spin", &st[1]);
-	not_spinning(pid[2], "copy-on-write ->page_mkwrite() next to a held page does not spin",
-		     &st[2]);
-	ok = read(p[0], page, PG) == PG && read(p[0], page, PG) == PG;
-	check(ok, "pipe drained, pages let go", "8 KiB read");
-	for (i = 1; i < 3; i++) {
+	for (i = 1; i < 4; i++) {
+		snprintf(msg, sizeof(msg), "chunk %d: %s next to a held page does not spin", i,
+			 what[i]);
+		not_spinning(kids[i], msg, &st[i]);
+	}
+	ok = 1;
+	for (i = 1; i < 4; i++)
+		ok &= read(p[0], page, PG) == PG;
+	check(ok, "pipe drained, pages let go", "12 KiB read");
+	for (i = 1; i < 4; i++) {
 		if (st[i] == -1)
-			st[i] = reap(pid[i], 30);
+			st[i] = reap(kids[i], 30);
 		if (st[i] == -1) {
-			kill(pid[i], SIGKILL);
-			st[i] = reap(pid[i], 5);
+			kill(kids[i], SIGKILL);
+			st[i] = reap(kids[i], 5);
 		}
-		word = 0;
-		ok = pread(fd, &word, 8, off[i]) == 8 && word == pat(seed, off[i]);
-		ok &= pread(cfd, cpage, PG, off[i] & ~(PG - 1)) == PG &&
-		      !memcmp(cpage, &old[i], 8);
-		check(st[i] == 0 && ok, i == 1 ?
-		      "chunk 1: the write completes, FILE holds it, FILE.clone does not" :
-		      "chunk 2: the write completes, FILE holds it, FILE.clone does not",
-		      "child %s (wait status %#x), FILE %#llx (%#llx written), FILE.clone %#llx (%#llx before)",
+		ok = cow_landed(fd, cfd, off[i], ~old[i], old[i], &got, &cgot);
+		snprintf(msg, sizeof(msg), "chunk %d: the write lands in FILE, not the clone", i);
+		check(st[i] == 0 && ok, msg,
+		      "child %s (wait status %#x), FILE %#llx (%#llx written), clone %#llx (%#llx)",
 		      st[i] == -1 ? "still running after 30 s" : st[i] ? "failed" : "exited", st[i],
-		      (unsigned long long)word, (unsigned long long)pat(seed, off[i]),
-		      (unsigned long long)*(uint64_t *)cpage, (unsigned long long)old[i]);
+		      (unsigned long long)got, (unsigned long long)~old[i],
+		      (unsigned long long)cgot, (unsigned long long)old[i]);
 	}
 
-	/* Chunk 3: the faulting process holds the page itself. */
-	pid[3] = spawn();
-	if (!pid[3]) {
-		struct iovec iov = { .iov_base = &a[(3 * SZ_2M + 5 * PG) / 8], .iov_len = PG };
+	/* Chunk 4: the faulting process holds the page itself. */
+	kids[4] = spawn();
+	if (!kids[4]) {
+		struct iovec iov = { .iov_base = &a[(4 * SZ_2M + 5 * PG) / 8], .iov_len = PG };
 
-		x = iov.iov_base;
+		memcpy(page, iov.iov_base, PG);
 		if (vmsplice(q[1], &iov, 1, 0) != PG)
 			_exit(2);
-		memcpy(page, x, PG);
-		if (read(q[0], &b[(3 * SZ_2M + 9 * PG) / 8], PG) != PG)
+		if (read(q[0], &b[(4 * SZ_2M + 9 * PG) / 8], PG) != PG)
 			_exit(3);
-		_exit(memcmp(page, &b[(3 * SZ_2M + 9 * PG) / 8], PG) ? 4 : 0);
+		_exit(memcmp(page, &b[(4 * SZ_2M + 9 * PG) / 8], PG) ? 4 : 0);
 	}
-	sleep(1);
-	ok = not_spinning(pid[3], "a read() from a pipe holding a page of the entry does not spin",
-			  &st[0]);
-	if (st[0] == -1 && ok) {
-		kill(pid[3], SIGKILL);
-		st[0] = reap(pid[3], 5);
-		check(st[0] != -1, "that read() dies on SIGKILL", "%s",
-		      st[0] == -1 ? "still there after 5 s" : "reaped");
-	} else if (st[0] != -1) {
-		word = 0;
-		ok = pread(fd, &word, 8, off[3]) == 8;
-		ok &= pread(cfd, cpage, PG, off[3] & ~(PG - 1)) == PG && !memcmp(cpage, &old[3], 8);
-		check(st[0] == 0 && ok, "chunk 3: the read() completes, FILE.clone keeps its data",
-		      "child exit status %#x", st[0]);
+	ok = not_spinning(kids[4], "chunk 4: a read() from a pipe holding a page of its entry",
+			  &st[4]);
+	if (st[4] == -1 && ok) {
+		kill(kids[4], SIGKILL);
+		st[4] = reap(kids[4], 5);
+		check(st[4] != -1, "that read() dies on SIGKILL", "%s",
+		      st[4] == -1 ? "still there after 5 s" : "reaped");
+	} else if (st[4] != -1) {
+		ok = pread(cfd, &cgot, 8, off[4]) == 8 && cgot == old[4];
+		check(st[4] == 0 && ok, "chunk 4: the read() completes, FILE.clone keeps its data",
+		      "child exit status %#x", st[4]);
 	}
-	if (st[0] == -1) {
+	if (st[4] == -1) {
 		/* A spinning child: FILE's blocks unshared end the copy. */
-		kill(pid[3], SIGKILL);
+		kill(kids[4], SIGKILL);
 		ok = !ftruncate(cfd, 0);
-		st[0] = reap(pid[3], 10);
-		if (st[0] == -1)
+		st[4] = reap(kids[4], 10);
+		if (st[4] == -1)
 			ksft_print_msg("child %d left running (FILE.clone truncated: %s)\n",
-				       pid[3], ok ? "ok" : strerror(errno));
+				       kids[4], ok ? "ok" : strerror(errno));
 	}
-	munmap(b, 4 * SZ_2M);
+	munmap(b, 5 * SZ_2M);
+	munmap(c, SZ_1G);
 	munmap(a, SZ_1G);
 	close(cfd);
 	close(fd);
-	if (st[0] != -1)
+	if (st[4] != -1)
 		unlink(cpath);
 	alarm(0);
 }
