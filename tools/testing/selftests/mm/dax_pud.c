@@ -1163,7 +1163,7 @@ static void do_cowbusy(const char *path, uint64_t seed)
 	size_t off[5], res = 8 * SZ_2M;
 	static char page[PG], msg[128];
 	int fd, cfd, p[2], q[2], i, ok, st[5];
-	char cpath[4096], *r;
+	char cpath[4096], *rsv, *r;
 	long f0;
 
 	(void)seed;	/* each write stores the inverse of the old data */
@@ -1192,10 +1192,10 @@ static void do_cowbusy(const char *path, uint64_t seed)
 
 	a = map_file(fd);
 	c = map_file(cfd);
-	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (r == MAP_FAILED)
+	rsv = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (rsv == MAP_FAILED)
 		ksft_exit_fail_perror("mmap a reserve");
-	r = (char *)(((uintptr_t)r + SZ_2M - 1) & ~(SZ_2M - 1)) + PG;
+	r = (char *)(((uintptr_t)rsv + SZ_2M - 1) & ~(SZ_2M - 1)) + PG;
 	b = mmap(r, 5 * SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
 	if (b == MAP_FAILED)
 		ksft_exit_fail_perror("mmap 4 KiB off a 2M boundary");
@@ -1287,6 +1287,7 @@ static void do_cowbusy(const char *path, uint64_t seed)
 				       kids[4], ok ? "ok" : strerror(errno));
 	}
 	munmap(b, 5 * SZ_2M);
+	munmap(rsv, res);
 	munmap(c, SZ_1G);
 	munmap(a, SZ_1G);
 	close(cfd);
