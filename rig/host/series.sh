@@ -111,7 +111,7 @@ build_targets() {
 			# Or the option that the parent's Makefile enters the
 			# directory under (fs/xfs/ under CONFIG_XFS_FS).
 			d=$(basename "$(dirname "$f")")
-			[ -n "$cfg" ] || cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$d\/.*/\1/p" \
+			[ -n "$cfg" ] || cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$d\/[[:space:]]*$/\1/p" \
 				"$1/$(dirname "$(dirname "$f")")/Makefile" 2>/dev/null | head -1)
 			if [ -n "$cfg" ] && [ -f "$4" ] && ! grep -q "^$cfg=[ym]" "$4"; then
 				echo "build: skip $f ($cfg is off in the $3 check config)" >&2
