@@ -569,6 +569,22 @@ static void clone_check(const char *path, uint64_t seed)
 	close(cfd);
 }
 
+/* Create FILE.clone (its name in @cpath) empty; skip if it is not DAX. */
+static int create_clone(const char *path, char *cpath, size_t size)
+{
+	int cfd;
+
+	snprintf(cpath, size, "%s.clone", path);
+	cfd = open(cpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (cfd < 0)
+		ksft_exit_fail_perror("open the clone");
+	if (!is_dax(cfd)) {
+		unlink(cpath);
+		skip_not_dax(cpath);
+	}
+	return cfd;
+}
+
 static void do_clone(const char *path, uint64_t seed)
 {
 	char cpath[4096];
@@ -577,15 +593,8 @@ static void do_clone(const char *path, uint64_t seed)
 	size_t bad;
 	long f0;
 
-	snprintf(cpath, sizeof(cpath), "%s.clone", path);
 	fd = open_dax(path, O_RDWR);
-	cfd = open(cpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (cfd < 0)
-		ksft_exit_fail_perror("open the clone");
-	if (!is_dax(cfd)) {
-		unlink(cpath);
-		skip_not_dax(cpath);
-	}
+	cfd = create_clone(path, cpath, sizeof(cpath));
 	m = map_file(fd);
 	f0 = faults();
 	fill(m, 0, SZ_1G, seed);
@@ -1171,15 +1180,8 @@ static void do_cowbusy(const char *path, uint64_t seed)
 	alarm(300);
 	for (i = 1; i < 5; i++)
 		off[i] = i * SZ_2M + 9 * PG;
-	snprintf(cpath, sizeof(cpath), "%s.clone", path);
 	fd = open_dax(path, O_RDWR);
-	cfd = open(cpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (cfd < 0)
-		ksft_exit_fail_perror("open the clone");
-	if (!is_dax(cfd)) {
-		unlink(cpath);
-		skip_not_dax(cpath);
-	}
+	cfd = create_clone(path, cpath, sizeof(cpath));
 	if (ioctl(cfd, FICLONE, fd)) {
 		unlink(cpath);
 		if (errno == EOPNOTSUPP)
