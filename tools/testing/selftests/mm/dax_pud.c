@@ -1114,7 +1114,6 @@ static int not_spinning(pid_t pid, const char *what, int *status)
 
 	for (i = 0; i < 50 && proc_state(pid, &t0) == 'R'; i++)
 		usleep(100000);
-	proc_state(pid, &t0);
 	sleep(2);
 	st = proc_state(pid, &t1);
 	*status = -1;
