@@ -106,13 +106,17 @@ build_targets() {
 		arch/$3/*.c) echo "${f%.c}.o" ;;
 		arch/*) ;;
 		*.c)	o=$(basename "${f%.c}.o")
+			# The directory whose Makefile builds it (fs/xfs/ for
+			# fs/xfs/libxfs/*.c, which has no Makefile of its own).
+			dir=$(dirname "$f")
+			while [ ! -f "$1/$dir/Makefile" ] && [ "$dir" != . ]; do dir=$(dirname "$dir"); done
 			cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$o\b.*/\1/p" \
-				"$1/$(dirname "$f")/Makefile" 2>/dev/null | head -1)
+				"$1/$dir/Makefile" 2>/dev/null | head -1)
 			# Or the option that the parent's Makefile enters the
 			# directory under (fs/xfs/ under CONFIG_XFS_FS).
-			d=$(basename "$(dirname "$f")")
+			d=$(basename "$dir")
 			[ -n "$cfg" ] || cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$d\/[[:space:]]*$/\1/p" \
-				"$1/$(dirname "$(dirname "$f")")/Makefile" 2>/dev/null | head -1)
+				"$1/$(dirname "$dir")/Makefile" 2>/dev/null | head -1)
 			if [ -n "$cfg" ] && [ -f "$4" ] && ! grep -q "^$cfg=[ym]" "$4"; then
 				echo "build: skip $f ($cfg is off in the $3 check config)" >&2
 			else

@@ -32,6 +32,14 @@
  *                              a page that GUP holds waits for the page
  *                              without spinning, then completes (clones
  *                              FILE to FILE.clone, removed at the end)
+ *   dax_pud cowfull FILE SEED  a 4 KiB copy-on-write write to FILE, cloned,
+ *                              with all but 64 MiB of the space taken (by
+ *                              FILE.fill), succeeds: pwrite() and a store
+ *                              (both files removed at the end)
+ *   dax_pud remap FILE SEED    read faults on the source of a remap
+ *                              (FICLONERANGE) while it runs, then the
+ *                              clone's PMD faults on the shared blocks
+ *                              (FILE and FILE.clone are created, and removed)
  *
  * FILE's first GiB must be one extent at a 1G-aligned address of a pmem
  * namespace aligned to 1G (ndctl create-namespace -m fsdax -a 1G), on a
@@ -74,10 +82,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
@@ -1100,10 +1110,11 @@ static pid_t spawn(void)
 static pid_t kids[5];
 
 /*
- * Whether child @pid neither spins nor runs: it has exited, or it sleeps and
- * uses at most 0.1 s of CPU in 2 s (first waiting up to 5 s for it to leave
- * state R: it may not have reached its fault yet).  *@status is its wait
- * status if it exited, else -1.
+ * Whether child @pid does not spin: it has exited, or it uses at most 0.5 s
+ * of CPU in 2 s, where a spinning child uses nearly all of it (first waiting
+ * up to 5 s for it to leave state R: it may not have reached its fault
+ * yet).  Its state is reported, not checked: a wait that polls may be caught
+ * running.  *@status is its wait status if it exited, else -1.
  */
 static int not_spinning(pid_t pid, const char *what, int *status)
 {
@@ -1119,7 +1130,7 @@ static int not_spinning(pid_t pid, const char *what, int *status)
 	*status = -1;
 	if (!st || st == 'Z')
 		*status = reap(pid, 1);
-	ok = *status != -1 || (st != 'R' && (long)(t1 - t0) <= hz / 10);
+	ok = *status != -1 || (long)(t1 - t0) <= hz / 2;
 	check(ok, what, "%s, %.2f s of CPU in 2 s",
 	      *status != -1 ? "done" : st == 'D' ? "D (asleep)" : st == 'S' ? "S (asleep)" :
 	      st == 'R' ? "R (running)" : "?", (double)(t1 - t0) / hz);
@@ -1298,6 +1309,298 @@ static void do_cowbusy(const char *path, uint64_t seed)
 	alarm(0);
 }
 
+/*
+ * cowfull: a copy-on-write write to a reflinked FILE succeeds on a nearly
+ * full filesystem as long as the copy fits: xfs takes a file's extent-size
+ * hint (1 GiB on the 1G recipe) as its copy-on-write extent size too, and
+ * reserving that much for a 4 KiB copy must not fail the write (ENOSPC,
+ * SIGBUS for a fault) with the space for the copy free.  FILE (written, not
+ * unwritten) is cloned to FILE.clone, FILE.fill (no hint) takes all but
+ * 64 MiB of the free space, then a 4 KiB pwrite() and a store through a
+ * shared mapping (in a child, which SIGBUS kills) copy a block each: FILE
+ * holds the new data (the inverse of pattern SEED, written to its first
+ * 4 MiB before the clone), FILE.clone the old.  The clone and the filler
+ * are unlinked as soon as they are open, so that no exit leaves them.
+ */
+#define FULL_LEFT	(64UL << 20)
+
+static void do_cowfull(const char *path, uint64_t seed)
+{
+	const size_t off[2] = { 5 * PG, SZ_2M + 9 * PG };
+	uint64_t old[2], got, cgot, *m;
+	char cpath[4096], fpath[4096];
+	static uint64_t buf[PG / 8];
+	struct statvfs sv;
+	struct fsxattr fa;
+	int fd, cfd, ffd, r, i, status;
+	unsigned long long avail;
+	pid_t pid;
+
+	fd = open_dax(path, O_RDWR);
+	for (size_t o = 0; o < 2 * SZ_2M; o += PG) {
+		for (i = 0; i < (int)(PG / 8); i++)
+			buf[i] = pat(seed, o + 8 * i);
+		if (pwrite(fd, buf, PG, o) != PG)
+			ksft_exit_fail_perror("pwrite the pattern");
+	}
+	cfd = create_clone(path, cpath, sizeof(cpath));
+	unlink(cpath);
+	r = ioctl(cfd, FICLONE, fd);
+	if (r && errno == EOPNOTSUPP)
+		ksft_exit_skip("no FICLONE (reflink) on this filesystem\n");
+	check(!r, "FICLONE", "%s", err(r));
+	if (r)
+		goto out;
+	for (i = 0; i < 2; i++)
+		old[i] = pat(seed, off[i]);
+
+	snprintf(fpath, sizeof(fpath), "%s.fill", path);
+	unlink(fpath);
+	ffd = open(fpath, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (ffd < 0)
+		ksft_exit_fail_perror("open the filler");
+	unlink(fpath);
+	/* An inherited 1 GiB hint would round the filler to whole GiBs. */
+	if (!ioctl(ffd, FS_IOC_FSGETXATTR, &fa) && (fa.fsx_xflags & FS_XFLAG_EXTSIZE)) {
+		fa.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
+		fa.fsx_extsize = 0;
+		if (ioctl(ffd, FS_IOC_FSSETXATTR, &fa))
+			ksft_exit_fail_perror("clear the filler's extent-size hint");
+	}
+	if (fstatvfs(fd, &sv))
+		ksft_exit_fail_perror("fstatvfs");
+	avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	if (avail <= 2 * FULL_LEFT)
+		skip_rest("too little free space to fill");
+	r = fallocate(ffd, 0, 0, (avail - FULL_LEFT) & ~(SZ_2M - 1));
+	if (fstatvfs(fd, &sv))
+		ksft_exit_fail_perror("fstatvfs");
+	avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	check(!r && avail >= FULL_LEFT / 2 && avail <= 2 * FULL_LEFT,
+	      "filesystem filled", "%s, %llu MiB left", err(r), avail >> 20);
+
+	for (i = 0; i < (int)(PG / 8); i++)
+		buf[i] = ~old[0];
+	r = pwrite(fd, buf, PG, off[0]) == PG;
+	check(r, "a 4 KiB copy-on-write pwrite() with little space left",
+	      "%s", r ? "ok" : strerror(errno));
+
+	pid = fork();
+	if (pid < 0)
+		ksft_exit_fail_perror("fork");
+	if (!pid) {
+		m = mmap(NULL, (2 * SZ_2M), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED)
+			_exit(2);
+		WRITE_WORD(&m[off[1] / 8], ~old[1]);
+		_exit(msync(m, (2 * SZ_2M), MS_SYNC) ? 3 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		ksft_exit_fail_perror("waitpid");
+	check(WIFEXITED(status) && !WEXITSTATUS(status),
+	      "a copy-on-write store through a mapping with little space left",
+	      "child %s %d", WIFSIGNALED(status) ? "killed by signal" : "exit status",
+	      WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+
+	for (i = 0; i < 2; i++) {
+		r = cow_landed(fd, cfd, off[i], ~old[i], old[i], &got, &cgot);
+		check(r, i ? "the store lands in FILE, not the clone" :
+			     "the pwrite() lands in FILE, not the clone",
+		      "FILE %#llx (%#llx written), clone %#llx (%#llx)",
+		      (unsigned long long)got, (unsigned long long)~old[i],
+		      (unsigned long long)cgot, (unsigned long long)old[i]);
+	}
+	close(ffd);
+out:
+	close(cfd);
+	close(fd);
+}
+
+/*
+ * remap: a read fault on the source of a FICLONERANGE while the remap runs
+ * must not map the GiB that is about to be shared with one PUD entry: the
+ * clone's PMD faults on those blocks would then share 2M parts of a PUD
+ * folio, which DAX cannot (the kernel warns in dax_insert_entry()).  FILE
+ * (created; 2 GiB, its second GiB written with pattern SEED in one
+ * 1G-aligned extent) is remapped into FILE.clone, whose first 64 MiB are
+ * 8192 extents of 4 KiB, each followed by a hole: the remap goes through
+ * them one by one before it reaches the second GiB.  Meanwhile a thread
+ * maps FILE's second GiB again and again and reads two words 2 MiB apart
+ * (one fault: a PUD).  After the remap, FILE.clone's second GiB, mapped
+ * 2 MiB past a 1G boundary (PMDs), must read back the pattern, and the
+ * kernel must not have warned (its taint flags).  Both files are unlinked
+ * as soon as they are open.
+ */
+/* The kernel's taint flags, or -1 if unreadable; a WARN() sets TAINT_WARN. */
+static long taint_flags(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	long t = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &t) != 1)
+			t = -1;
+		fclose(f);
+	}
+	return t;
+}
+
+/* TAINT_WARN, the flag a WARN() sets, is bit 9. */
+#define WARNED(taint)	(((taint) >> 9) & 1)
+/* A remap that the reader saw fewer times than this tested nothing. */
+#define REMAP_MIN_READS	10
+
+static int remap_phase;		/* 1: remapping, 2: done */
+static long remap_pud, remap_other;
+static int remap_fd, remap_err;
+
+static void *remap_reader(void *arg)
+{
+	struct rusage ru;
+	uint64_t *m;
+	long f0;
+
+	(void)arg;
+	while (__atomic_load_n(&remap_phase, __ATOMIC_ACQUIRE) < 2) {
+		m = mmap(NULL, SZ_1G, PROT_READ, MAP_SHARED, remap_fd, SZ_1G);
+		if (m == MAP_FAILED) {
+			remap_err = errno;
+			break;
+		}
+		/* Only a 1G-aligned mapping can take a PUD. */
+		if (!aligned(m, SZ_1G)) {
+			munmap(m, SZ_1G);
+			continue;
+		}
+		getrusage(RUSAGE_THREAD, &ru);
+		f0 = ru.ru_minflt + ru.ru_majflt;
+		READ_WORD(&m[0]);
+		READ_WORD(&m[SZ_2M / 8]);
+		getrusage(RUSAGE_THREAD, &ru);
+		if (__atomic_load_n(&remap_phase, __ATOMIC_ACQUIRE) == 1) {
+			if (ru.ru_minflt + ru.ru_majflt - f0 == 1)
+				remap_pud++;
+			else
+				remap_other++;
+		}
+		munmap(m, SZ_1G);
+	}
+	return NULL;
+}
+
+static void do_remap(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	struct file_clone_range fcr = { .src_length = 2 * SZ_1G };
+	static uint64_t buf[SZ_2M / 8];
+	size_t res = 3 * SZ_1G, bad = 0, bus = 0;
+	struct timespec t0, t1;
+	char cpath[4096];
+	struct fsxattr fa;
+	int fd, cfd, r, e;
+	uint64_t *m;
+	pthread_t th;
+	long f0, taint;
+	char *rsv, *h;
+
+	taint = taint_flags();
+	unlink(path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		ksft_exit_fail_perror("open");
+	unlink(path);
+	if (!is_dax(fd))
+		skip_not_dax(path);
+	for (size_t off = 0; off < SZ_1G; off += SZ_2M) {
+		for (size_t o = 0; o < SZ_2M; o += PG)
+			buf[o / 8] = pat(seed, off + o);
+		if (pwrite(fd, buf, SZ_2M, SZ_1G + off) != (ssize_t)SZ_2M)
+			ksft_exit_fail_perror("pwrite FILE's second GiB");
+	}
+	/* The reader below must be able to take PUDs, or this tests nothing. */
+	m = mmap(NULL, SZ_1G, PROT_READ, MAP_SHARED, fd, SZ_1G);
+	if (m == MAP_FAILED)
+		ksft_exit_fail_perror("mmap FILE's second GiB");
+	f0 = faults();
+	READ_WORD(&m[0]);
+	READ_WORD(&m[SZ_2M / 8]);
+	f0 = faults() - f0;
+	munmap(m, SZ_1G);
+	if (f0 != 1)
+		ksft_exit_skip("FILE's 2nd GiB: %ld faults for 2 words 2 MiB apart, not 1 PUD\n",
+			       f0);
+	cfd = create_clone(path, cpath, sizeof(cpath));
+	unlink(cpath);
+	/* No hint: one 4 KiB extent per write, not a zeroed GiB. */
+	if (!ioctl(cfd, FS_IOC_FSGETXATTR, &fa) && (fa.fsx_xflags & FS_XFLAG_EXTSIZE)) {
+		fa.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
+		fa.fsx_extsize = 0;
+		if (ioctl(cfd, FS_IOC_FSSETXATTR, &fa))
+			ksft_exit_fail_perror("clear FILE.clone's extent-size hint");
+	}
+	memset(buf, 0x5a, PG);
+	for (size_t off = 0; off < 64UL << 20; off += 2 * PG)
+		if (pwrite(cfd, buf, PG, off) != (ssize_t)PG)
+			ksft_exit_fail_perror("pwrite FILE.clone");
+
+	remap_fd = fd;
+	if (pthread_create(&th, NULL, remap_reader, NULL))
+		ksft_exit_fail_msg("pthread_create\n");
+	usleep(200000);
+	fcr.src_fd = fd;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	__atomic_store_n(&remap_phase, 1, __ATOMIC_RELEASE);
+	r = ioctl(cfd, FICLONERANGE, &fcr);
+	e = errno;
+	__atomic_store_n(&remap_phase, 2, __ATOMIC_RELEASE);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pthread_join(th, NULL);
+	if (remap_err)
+		ksft_exit_fail_msg("reader: mmap FILE's second GiB: %s\n", strerror(remap_err));
+	if (r && e == EOPNOTSUPP)
+		ksft_exit_skip("no FICLONERANGE (reflink) on this filesystem\n");
+	errno = e;
+	check(!r, "FICLONERANGE of 2 GiB",
+	      "%s, %.2f s, FILE's second GiB mapped %ld times with a PUD and %ld without meanwhile",
+	      err(r), t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	      remap_pud, remap_other);
+	if (r)
+		goto out;
+	if (remap_pud + remap_other < REMAP_MIN_READS)
+		skip_rest("the reader faulted too few times during the remap");
+
+	/* FILE.clone's second GiB with PMDs: 2 MiB past a 1G boundary. */
+	rsv = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (rsv == MAP_FAILED)
+		skip_rest("no 3 GiB of address space to reserve");
+	h = (char *)(((uintptr_t)rsv + SZ_1G - 1) & ~(SZ_1G - 1)) + SZ_2M;
+	m = mmap(h, SZ_1G, PROT_READ, MAP_SHARED | MAP_FIXED, cfd, SZ_1G);
+	if (m == MAP_FAILED)
+		ksft_exit_fail_perror("mmap FILE.clone at a 2M-aligned address");
+	sigaction(SIGBUS, &sa, NULL);
+	for (size_t off = 0; off < SZ_1G; off += SZ_2M)
+		bus += sigbus_on(&m[off / 8]);
+	signal(SIGBUS, SIG_DFL);
+	if (!bus)
+		bad = bad_pages(m, 0, SZ_1G, seed);
+	check(!bus && !bad, "FILE.clone's shared GiB through PMDs",
+	      "%zu of 512 PMD faults got SIGBUS, %zu bad pages", bus, bad);
+	if (taint < 0 || WARNED(taint)) {
+		ksft_print_msg("taint flags %ld before the test: cannot tell a new warning\n",
+			       taint);
+		ksft_test_result_skip("no kernel warning\n");
+	} else {
+		taint = taint_flags();
+		check(taint >= 0 && !WARNED(taint), "no kernel warning",
+		      "taint %#lx (a PMD entry sharing part of a PUD folio warns)",
+		      (unsigned long)taint);
+	}
+	munmap(rsv, res);
+out:
+	close(cfd);
+	close(fd);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(const char *path, uint64_t seed);
@@ -1314,6 +1617,8 @@ static const struct {
 	{ "fork", do_fork },
 	{ "misaligned", do_misaligned },
 	{ "cowbusy", do_cowbusy },
+	{ "cowfull", do_cowfull },
+	{ "remap", do_remap },
 };
 
 int main(int argc, char **argv)
