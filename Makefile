@@ -18,8 +18,8 @@
 # series work (BASE=7.3 or 6.12): tree, apply, export (build tree ->
 # patches/); mirror (mainline);
 # negative, negative-pud, negative-reliability (6.12), negative-mainline,
-# negative-pud-mainline, negative-contents (7.3): the tests must fail on a
-# deliberately broken kernel.
+# negative-pud-mainline, negative-contents, negative-remap (7.3): the tests
+# must fail on a deliberately broken kernel.
 
 SHELL := /bin/bash
 # Steps share build trees (tree/apply/configure): never in parallel.
@@ -33,7 +33,7 @@ REL_TIMEOUT ?= 2400
 NOGB_TIMEOUT ?= 600
 
 .PHONY: run run-kernel run-initramfs test build deps qemu tree apply export mirror check kernel selftests \
-	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents arm64 arm64-build arm64-test kernel-debug reliability \
+	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents negative-remap arm64 arm64-build arm64-test kernel-debug reliability \
 	reliability-test l2stat shell clean distclean help
 
 # make run builds only what it boots: a lean kernel of its own (VARIANT=run:
@@ -167,6 +167,8 @@ negative-pud-mainline: qemu kernel
 	@$(R)/negative.sh pud-mainline
 negative-contents: qemu kernel
 	@$(R)/negative.sh contents
+negative-remap: qemu kernel
+	@$(R)/negative.sh remap
 negative-reliability: qemu stable-build
 	@$(R)/negative.sh reliability
 export:

@@ -23,8 +23,12 @@
 #     blocks, so pread() agrees with what the guest wrote through its
 #     mapping; suite
 #     dax-selftests (dax_mapping_test's contents case reads the device).
+#   remap (make negative-remap): BASE=7.3, rig/negative/remap.diff: xfs maps
+#     the source of a remap with PUDs while the remap runs (mainline patch
+#     33 reverted); suite fsdax-pud (dax_pud remap: the clone's PMD faults
+#     on a PUD folio warn).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
-case ${1:-} in mainline|pud-mainline|contents) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
+case ${1:-} in mainline|pud-mainline|contents|remap) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
@@ -45,7 +49,9 @@ pud-mainline)
 contents)
 	DIFF=$TOP/rig/negative/contents.diff JOB=test SUITES=dax-selftests
 	KARGS="rig.only=dax-selftests" RESULTS=$TOP/results/negative-contents ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline or contents)" ;;
+remap)	DIFF=$TOP/rig/negative/remap.diff JOB=test SUITES=fsdax-pud
+	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-remap ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents or remap)" ;;
 esac
 export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"
