@@ -1325,6 +1325,18 @@ static void do_cowbusy(const char *path, uint64_t seed)
  */
 #define FULL_LEFT	(64UL << 20)
 
+/* Clear FD's extent-size hint (the 1G recipe's, inherited): 0 or -1. */
+static int clear_extsize_hint(int fd)
+{
+	struct fsxattr fa;
+
+	if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) || !(fa.fsx_xflags & FS_XFLAG_EXTSIZE))
+		return 0;
+	fa.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
+	fa.fsx_extsize = 0;
+	return ioctl(fd, FS_IOC_FSSETXATTR, &fa);
+}
+
 static void do_cowfull(const char *path, uint64_t seed)
 {
 	const size_t off[2] = { 5 * PG, SZ_2M + 9 * PG };
@@ -1332,7 +1344,6 @@ static void do_cowfull(const char *path, uint64_t seed)
 	char cpath[4096], fpath[4096];
 	static uint64_t buf[PG / 8];
 	struct statvfs sv;
-	struct fsxattr fa;
 	int fd, cfd, ffd, r, i, status;
 	unsigned long long avail;
 	pid_t pid;
@@ -1362,12 +1373,8 @@ static void do_cowfull(const char *path, uint64_t seed)
 		ksft_exit_fail_perror("open the filler");
 	unlink(fpath);
 	/* An inherited 1 GiB hint would round the filler to whole GiBs. */
-	if (!ioctl(ffd, FS_IOC_FSGETXATTR, &fa) && (fa.fsx_xflags & FS_XFLAG_EXTSIZE)) {
-		fa.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
-		fa.fsx_extsize = 0;
-		if (ioctl(ffd, FS_IOC_FSSETXATTR, &fa))
-			ksft_exit_fail_perror("clear the filler's extent-size hint");
-	}
+	if (clear_extsize_hint(ffd))
+		ksft_exit_fail_perror("clear the filler's extent-size hint");
 	if (fstatvfs(fd, &sv))
 		ksft_exit_fail_perror("fstatvfs");
 	avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
@@ -1499,7 +1506,6 @@ static void do_remap(const char *path, uint64_t seed)
 	size_t res = 3 * SZ_1G, bad = 0, bus = 0;
 	struct timespec t0, t1;
 	char cpath[4096];
-	struct fsxattr fa;
 	int fd, cfd, r, e;
 	uint64_t *m;
 	pthread_t th;
@@ -1537,12 +1543,8 @@ static void do_remap(const char *path, uint64_t seed)
 	cfd = create_clone(path, cpath, sizeof(cpath));
 	unlink(cpath);
 	/* No hint: one 4 KiB extent per write, not a zeroed GiB. */
-	if (!ioctl(cfd, FS_IOC_FSGETXATTR, &fa) && (fa.fsx_xflags & FS_XFLAG_EXTSIZE)) {
-		fa.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
-		fa.fsx_extsize = 0;
-		if (ioctl(cfd, FS_IOC_FSSETXATTR, &fa))
-			ksft_exit_fail_perror("clear FILE.clone's extent-size hint");
-	}
+	if (clear_extsize_hint(cfd))
+		ksft_exit_fail_perror("clear FILE.clone's extent-size hint");
 	memset(buf, 0x5a, PG);
 	for (size_t off = 0; off < 64UL << 20; off += 2 * PG)
 		if (pwrite(cfd, buf, PG, off) != (ssize_t)PG)
