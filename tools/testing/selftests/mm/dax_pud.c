@@ -1310,6 +1310,18 @@ static void do_cowbusy(const char *path, uint64_t seed)
 	alarm(0);
 }
 
+/* Clear FD's extent-size hint (the 1G recipe's, inherited): 0 or -1. */
+static int clear_extsize_hint(int fd)
+{
+	struct fsxattr fa;
+
+	if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) || !(fa.fsx_xflags & FS_XFLAG_EXTSIZE))
+		return 0;
+	fa.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
+	fa.fsx_extsize = 0;
+	return ioctl(fd, FS_IOC_FSSETXATTR, &fa);
+}
+
 /*
  * cowfull: a copy-on-write write to a reflinked FILE succeeds on a nearly
  * full filesystem as long as the copy fits: xfs takes a file's extent-size
@@ -1324,18 +1336,6 @@ static void do_cowbusy(const char *path, uint64_t seed)
  * are unlinked as soon as they are open, so that no exit leaves them.
  */
 #define FULL_LEFT	(64UL << 20)
-
-/* Clear FD's extent-size hint (the 1G recipe's, inherited): 0 or -1. */
-static int clear_extsize_hint(int fd)
-{
-	struct fsxattr fa;
-
-	if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) || !(fa.fsx_xflags & FS_XFLAG_EXTSIZE))
-		return 0;
-	fa.fsx_xflags &= ~FS_XFLAG_EXTSIZE;
-	fa.fsx_extsize = 0;
-	return ioctl(fd, FS_IOC_FSSETXATTR, &fa);
-}
 
 static void do_cowfull(const char *path, uint64_t seed)
 {
@@ -1511,6 +1511,7 @@ static void do_remap(const char *path, uint64_t seed)
 	pthread_t th;
 	long f0, cf, taint;
 	char *rsv, *h;
+	double secs;
 
 	taint = taint_flags();
 	unlink(path);
@@ -1561,6 +1562,7 @@ static void do_remap(const char *path, uint64_t seed)
 	e = errno;
 	__atomic_store_n(&remap_phase, 2, __ATOMIC_RELEASE);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	pthread_join(th, NULL);
 	if (remap_err)
 		ksft_exit_fail_msg("reader: mmap FILE's second GiB: %s\n", strerror(remap_err));
@@ -1569,8 +1571,7 @@ static void do_remap(const char *path, uint64_t seed)
 	errno = e;
 	check(!r, "FICLONERANGE of 2 GiB",
 	      "%s, %.2f s, FILE's second GiB mapped %ld times with a PUD and %ld without meanwhile",
-	      err(r), t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	      remap_pud, remap_other);
+	      err(r), secs, remap_pud, remap_other);
 	if (r)
 		goto out;
 
@@ -1591,8 +1592,7 @@ static void do_remap(const char *path, uint64_t seed)
 	if (!bus)
 		bad = bad_pages(m, 0, SZ_1G, seed);
 	ksft_print_msg("remap_s=%.2f remap_pud=%ld remap_other=%ld clone_faults=%ld\n",
-		       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-		       remap_pud, remap_other, cf);
+		       secs, remap_pud, remap_other, cf);
 	check(!bus && !bad, "FILE.clone's shared GiB reads back",
 	      "%zu of 512 faults got SIGBUS, %zu bad pages", bus, bad);
 	/* The warning needs PUD maps of FILE in the window and PMDs of the clone. */
