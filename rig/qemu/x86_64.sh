@@ -32,6 +32,10 @@ CPU=max
 # was one free: measured).  run.sh gives the page back after the anchor.
 CMDLINE="" MEM=3G
 [ "$JOB" = run ] && CMDLINE="hugepagesz=1G hugepages=1" MEM=4G
+# Job nogb also checks a device-dax instance whose alignment is set through
+# the dax bus: hmem's, on the GiB of RAM above 4G (q35 with 3G puts 2G below
+# 4G) made soft-reserved (E820 type 0xefffffff), its device left empty.
+[ "$JOB" = nogb ] && CMDLINE="memmap=1G%4G-1+0xefffffff dax_hmem.region_idle=1"
 # The emulated NVDIMM: a sparse 13G file, one per boot name (boots may run
 # side by side); L1 writes its labels afresh.
 NV=$BDIR/nvdimm-$NAME${VARIANT:+-$VARIANT}.img

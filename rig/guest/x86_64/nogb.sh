@@ -6,14 +6,16 @@
 # 1G alignment: device-dax maps its alignment, fsdax takes PUD faults on
 # 1G-aligned extents.  TCG does not model that fault (a kernel that made
 # the 1G fsdax namespace here mapped a PUD, 1 fault for 1 GiB, no error),
-# so the checks are on what the kernel offers.  TAP suite "nogb".
+# so the checks are on what the kernel offers: pmem namespaces, and a
+# device-dax instance whose alignment is set through the dax bus (hmem's,
+# on soft-reserved memory that rig/qemu/x86_64.sh makes).  TAP suite "nogb".
 . /rig/lib.sh
 rc=0 n=0
 ok_if() {
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then tap nogb "ok $n - $2"; else tap nogb "not ok $n - $2"; rc=1; fi
 }
-tap nogb "1..4"
+tap nogb "1..6"
 grep -qw pdpe1gb /proc/cpuinfo
 ok_if $((! $?)) "the CPU has no 1G pages (pdpe1gb)"
 ndctl_reset
@@ -32,4 +34,25 @@ out=$(ndctl create-namespace -m fsdax -a 1G -s 5G 2>&1)
 st=$?
 detail nogb "ndctl create-namespace -m fsdax -a 1G: $(echo "$out" | tr '\n' ' ' | cut -c1-200)"
 ok_if $((! st)) "a 1G-aligned fsdax namespace is refused"
+# hmem (and CXL) regions are not static: their instances take the alignment
+# written to "align" (dax_align_valid(); mainline patch 35, backport 32).
+# The boot made the GiB above 4G soft-reserved and left hmem's instance
+# empty (dax_hmem.region_idle=1), so "align" can be written.
+hd=
+for d in /sys/bus/dax/devices/dax*; do
+	case $(readlink -f "$d") in */hmem*) hd=$d; break ;; esac
+done
+if [ -n "$hd" ]; then
+	detail nogb "hmem instance ${hd##*/}: size $(cat $hd/size), align $(cat $hd/align)"
+	echo 2097152 >$hd/align 2>/dev/null
+	ok_if $? "hmem's device-dax instance takes a 2M alignment"
+	echo 1073741824 >$hd/align 2>/dev/null
+	st=$?
+	detail nogb "1073741824 written to ${hd##*/}/align: exit status $st, align now $(cat $hd/align)"
+	ok_if $((! st)) "hmem's device-dax instance is refused a 1G alignment"
+else
+	detail nogb "no hmem device-dax instance: $(ls /sys/bus/dax/devices 2>&1 | tr '\n' ' ')"
+	ok_if 1 "hmem's device-dax instance takes a 2M alignment (none found)"
+	ok_if 1 "hmem's device-dax instance is refused a 1G alignment (none found)"
+fi
 exit $rc
