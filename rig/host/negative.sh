@@ -25,7 +25,7 @@
 #     dax-selftests (dax_mapping_test's contents case reads the device).
 #   remap (make negative-remap): BASE=7.3, rig/negative/remap.diff: xfs maps
 #     the source of a remap with PUDs while the remap runs (mainline patch
-#     11 reverted); suite fsdax-pud (dax_pud remap: the clone's PMD faults
+#     12 reverted); suite fsdax-pud (dax_pud remap: the clone's PMD faults
 #     on a PUD folio warn).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
 case ${1:-} in mainline|pud-mainline|contents|remap) export BASE=7.3 ;; *) export BASE=6.12 ;; esac

@@ -35,7 +35,7 @@ st=$?
 detail nogb "ndctl create-namespace -m fsdax -a 1G: $(echo "$out" | tr '\n' ' ' | cut -c1-200)"
 ok_if $((! st)) "a 1G-aligned fsdax namespace is refused"
 # hmem (and CXL) regions are not static: their instances take the alignment
-# written to "align" (dax_align_valid(); mainline patch 35, backport 32).
+# written to "align" (dax_align_valid(); mainline patch 6, backport 4).
 # The boot made the GiB above 4G soft-reserved and left hmem's instance
 # empty (dax_hmem.region_idle=1), so "align" can be written.
 hd=
@@ -44,15 +44,21 @@ for d in /sys/bus/dax/devices/dax*; do
 done
 if [ -n "$hd" ]; then
 	detail nogb "hmem instance ${hd##*/}: size $(cat $hd/size), align $(cat $hd/align)"
-	echo 2097152 >$hd/align 2>/dev/null
-	ok_if $? "hmem's device-dax instance takes a 2M alignment"
-	echo 1073741824 >$hd/align 2>/dev/null
+	# Control: the attribute takes a change (4K, then 2M back).
+	echo 4096 >$hd/align 2>/dev/null && a4=$(cat $hd/align) &&
+		echo 2097152 >$hd/align 2>/dev/null && a2=$(cat $hd/align)
+	detail nogb "4096 then 2097152 written: align read ${a4:-?} then ${a2:-?}"
+	[ "$a4" = 4096 ] && [ "$a2" = 2097152 ]
+	ok_if $? "hmem's device-dax instance takes a 4K and a 2M alignment"
+	out=$( (echo 1073741824 >$hd/align) 2>&1 )
 	st=$?
-	detail nogb "1073741824 written to ${hd##*/}/align: exit status $st, align now $(cat $hd/align)"
-	ok_if $((! st)) "hmem's device-dax instance is refused a 1G alignment"
+	a=$(cat $hd/align)
+	detail nogb "1073741824 written to ${hd##*/}/align: exit status $st ($out), align now $a"
+	case "$st $a $out" in "1 2097152 "*"nvalid argument"*) bad=0 ;; *) bad=1 ;; esac
+	ok_if $bad "hmem's device-dax instance is refused a 1G alignment (EINVAL)"
 else
 	detail nogb "no hmem device-dax instance: $(ls /sys/bus/dax/devices 2>&1 | tr '\n' ' ')"
-	ok_if 1 "hmem's device-dax instance takes a 2M alignment (none found)"
+	ok_if 1 "hmem's device-dax instance takes a 4K and a 2M alignment (none found)"
 	ok_if 1 "hmem's device-dax instance is refused a 1G alignment (none found)"
 fi
 exit $rc
