@@ -96,7 +96,10 @@ cmd_mirror() {
 # only under a CONFIG_ option that CONFIG (the arch's .config) leaves off is
 # skipped (e.g. mm/memory-failure.o on the arm64 check config), as is one
 # in a directory that its parent's Makefile enters only under such an
-# option (fs/xfs/, CONFIG_XFS_FS, off on arm64).
+# option (fs/xfs/, CONFIG_XFS_FS, off on arm64).  A header of its own
+# directory (drivers/dax/dax-private.h; not include/) builds that
+# directory, under the same rule, where HDRS is set (the per-patch builds,
+# not the W=1 lint, which would rebuild whole directories twice).
 build_targets() {
 	git -C "$1" diff --name-only "$2~1" "$2" | while read -r f; do
 		case $f in
@@ -105,6 +108,18 @@ build_targets() {
 			echo "arch/$3/kvm/" ;;
 		arch/$3/*.c) echo "${f%.c}.o" ;;
 		arch/*) ;;
+		include/*) ;;
+		*.h)	[ -n "${HDRS:-}" ] || continue
+			dir=$(dirname "$f")
+			while [ ! -f "$1/$dir/Makefile" ] && [ "$dir" != . ]; do dir=$(dirname "$dir"); done
+			d=$(basename "$dir")
+			cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$d\/[[:space:]]*$/\1/p" \
+				"$1/$(dirname "$dir")/Makefile" 2>/dev/null | head -1)
+			if [ -n "$cfg" ] && [ -f "$4" ] && ! grep -q "^$cfg=[ym]" "$4"; then
+				echo "build: skip $f ($cfg is off in the $3 check config)" >&2
+			else
+				echo "$dir/"
+			fi ;;
 		*.c)	o=$(basename "${f%.c}.o")
 			# The directory whose Makefile builds it (fs/xfs/ for
 			# fs/xfs/libxfs/*.c, which has no Makefile of its own).
@@ -317,7 +332,7 @@ cmd_check() {
 				       CC="ccache aarch64-linux-gnu-gcc")
 			fi
 			with_fragment "${kmake[0]#O=}/.config" $arch
-			objs=$(build_targets "$wt" "$c" $arch "${kmake[0]#O=}/.config")
+			objs=$(HDRS=1 build_targets "$wt" "$c" $arch "${kmake[0]#O=}/.config")
 			[ -n "$objs" ] || continue
 			if make -s -C "$wt" "${kmake[@]}" -j"$JOBS" olddefconfig $objs >"$BDIR/check-build.log" 2>&1
 			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$arch: $(echo $objs)]"
