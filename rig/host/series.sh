@@ -88,6 +88,26 @@ cmd_mirror() {
 	say "mirror: $(git -C "$SRC" diff --name-only --diff-filter=A base HEAD | wc -l) added files copied"
 }
 
+# target_or_skip TREE F ARCH CONFIG TARGET [OBJ]: print TARGET, which builds
+# F, unless an option that CONFIG leaves off gates it: the one F's directory's
+# Makefile builds OBJ under, or the one its parent's Makefile enters that
+# directory under (fs/xfs/ under CONFIG_XFS_FS); the directory is the nearest
+# with a Makefile (fs/xfs/ for fs/xfs/libxfs/*).
+target_or_skip() {
+	local dir cfg=
+	dir=$(dirname "$2")
+	while [ ! -f "$1/$dir/Makefile" ] && [ "$dir" != . ]; do dir=$(dirname "$dir"); done
+	[ -n "${6:-}" ] && cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$6\b.*/\1/p" \
+		"$1/$dir/Makefile" 2>/dev/null | head -1)
+	[ -n "$cfg" ] || cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$(basename "$dir")\/[[:space:]]*$/\1/p" \
+		"$1/$(dirname "$dir")/Makefile" 2>/dev/null | head -1)
+	if [ -n "$cfg" ] && [ -f "$4" ] && ! grep -q "^$cfg=[ym]" "$4"; then
+		echo "build: skip $2 ($cfg is off in the $3 check config)" >&2
+	else
+		echo "${5/\{dir\}/$dir}"
+	fi
+}
+
 # build_targets TREE COMMIT ARCH: Kbuild targets that compile what COMMIT
 # touches, for ARCH (x86 or arm64): the object of each .c file (of that arch
 # under arch/), and all of that arch's KVM (arch/ARCH/kvm/, which also builds
@@ -109,34 +129,8 @@ build_targets() {
 		arch/$3/*.c) echo "${f%.c}.o" ;;
 		arch/*) ;;
 		include/*) ;;
-		*.h)	[ -n "${HDRS:-}" ] || continue
-			dir=$(dirname "$f")
-			while [ ! -f "$1/$dir/Makefile" ] && [ "$dir" != . ]; do dir=$(dirname "$dir"); done
-			d=$(basename "$dir")
-			cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$d\/[[:space:]]*$/\1/p" \
-				"$1/$(dirname "$dir")/Makefile" 2>/dev/null | head -1)
-			if [ -n "$cfg" ] && [ -f "$4" ] && ! grep -q "^$cfg=[ym]" "$4"; then
-				echo "build: skip $f ($cfg is off in the $3 check config)" >&2
-			else
-				echo "$dir/"
-			fi ;;
-		*.c)	o=$(basename "${f%.c}.o")
-			# The directory whose Makefile builds it (fs/xfs/ for
-			# fs/xfs/libxfs/*.c, which has no Makefile of its own).
-			dir=$(dirname "$f")
-			while [ ! -f "$1/$dir/Makefile" ] && [ "$dir" != . ]; do dir=$(dirname "$dir"); done
-			cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$o\b.*/\1/p" \
-				"$1/$dir/Makefile" 2>/dev/null | head -1)
-			# Or the option that the parent's Makefile enters the
-			# directory under (fs/xfs/ under CONFIG_XFS_FS).
-			d=$(basename "$dir")
-			[ -n "$cfg" ] || cfg=$(sed -n "s/^obj-\$(\(CONFIG_[A-Z0-9_]*\))[[:space:]]*+=.*[[:space:]]$d\/[[:space:]]*$/\1/p" \
-				"$1/$(dirname "$dir")/Makefile" 2>/dev/null | head -1)
-			if [ -n "$cfg" ] && [ -f "$4" ] && ! grep -q "^$cfg=[ym]" "$4"; then
-				echo "build: skip $f ($cfg is off in the $3 check config)" >&2
-			else
-				echo "${f%.c}.o"
-			fi ;;
+		*.h)	[ -n "${HDRS:-}" ] && target_or_skip "$1" "$f" "$3" "$4" "{dir}/" ;;
+		*.c)	target_or_skip "$1" "$f" "$3" "$4" "${f%.c}.o" "$(basename "${f%.c}.o")" ;;
 		esac
 	done | sort -u | tr '\n' ' '
 }
