@@ -31,9 +31,10 @@ TEST_TIMEOUT ?= 3000
 ARM64_TIMEOUT ?= 1500
 REL_TIMEOUT ?= 2400
 NOGB_TIMEOUT ?= 600
+RISCV64_TIMEOUT ?= 2400
 
 .PHONY: run run-kernel run-initramfs test build deps qemu tree apply export mirror check kernel selftests \
-	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents negative-remap arm64 arm64-build arm64-test kernel-debug reliability \
+	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents negative-remap arm64 arm64-build arm64-test riscv64 riscv64-build riscv64-test kernel-debug reliability \
 	reliability-test l2stat shell clean distclean help
 
 # make run builds only what it boots: a lean kernel of its own (VARIANT=run:
@@ -92,11 +93,20 @@ initramfs: selftests
 # The arm64 leg alone: cross-built kernel, QEMU virt at EL2, of_pmem.
 arm64: arm64-build arm64-test
 arm64-build: apply
-	@$(R)/arm64.sh build
+	@RIG_ARCH=arm64 $(R)/cross.sh build
 arm64-test:
 	@rm -f results/arm64-*.tap
 	@rc=0; RIG_ARCH=arm64 $(R)/boot.sh test $(ARM64_TIMEOUT) || rc=$$?; \
 	 $(R)/summary.sh arm64-; s=$$?; [ $$rc = 0 ] && [ $$s = 0 ]
+# The RISC-V leg (not in make test yet): cross-built kernel, QEMU virt with
+# the hypervisor extension, of_pmem, 1G device-dax and fsdax.
+riscv64: riscv64-build riscv64-test
+riscv64-build: apply
+	@RIG_ARCH=riscv64 $(R)/cross.sh build
+riscv64-test:
+	@rm -f results/riscv64-*.tap
+	@rc=0; RIG_ARCH=riscv64 $(R)/boot.sh test $(RISCV64_TIMEOUT) || rc=$$?; \
+	 $(R)/summary.sh riscv64-; s=$$?; [ $$rc = 0 ] && [ $$s = 0 ]
 # The stable leg alone: Linux 6.12 + patches/stable-6.12/ (x86 kernel,
 # selftests, initramfs under build/): the x86 L1 job "test" restricted to
 # the suites below, then the reliability job's irqsoff check on the same

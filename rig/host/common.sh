@@ -7,7 +7,7 @@ BUILD=${BUILD:-$TOP/build}
 # linux-source-6.12, patches/stable-6.12/), whose paths are the ones the
 # rig used first (build/linux, build/obj-*).
 BASE=${BASE:-7.3}
-RIG_ARCH=${RIG_ARCH:-x86_64}      # x86_64 (the L1 rig) or arm64 (the arm64 leg)
+RIG_ARCH=${RIG_ARCH:-x86_64}      # x86_64 (the L1 rig), arm64 or riscv64 (their legs)
 case $BASE in
 6.12)	PATCHES=$TOP/patches/stable-6.12 BDIR=$BUILD SRC=$BUILD/linux RPFX=6.12- ;;
 7.3)	PATCHES=$TOP/patches BDIR=$BUILD/7.3 SRC=$BUILD/linux-7.3 RPFX= ;;

@@ -5,6 +5,8 @@
 #   VARIANT=run: allnoconfig + config/x86_64-run.config ("make run")
 #   arm64 (RIG_ARCH=arm64): allnoconfig + config/arm64.config
 #           + config/arm64-$BASE.config -> Image, cross-built
+#   riscv64 (RIG_ARCH=riscv64): allnoconfig + config/riscv64.config
+#           -> Image, cross-built
 # CONFIG_ONLY=1: configure and install the uapi headers only (series checks).
 . "$(dirname "$0")/common.sh"
 need gcc; need ccache; need flex; need bison
@@ -17,6 +19,10 @@ if [ "$RIG_ARCH" = arm64 ]; then
 	need aarch64-linux-gnu-gcc
 	BASECFG=allnoconfig TARGETS=Image LOG=$BDIR/kernel-arm64.log
 	KARCH=arm64 CROSS=aarch64-linux-gnu-
+elif [ "$RIG_ARCH" = riscv64 ]; then
+	need riscv64-linux-gnu-gcc
+	BASECFG=allnoconfig TARGETS=Image LOG=$BDIR/kernel-riscv64.log
+	KARCH=riscv CROSS=riscv64-linux-gnu-
 fi
 # make run's kernel (VARIANT=run, x86_64): allnoconfig + config/x86_64-run.config
 # alone, everything built in; make test boots the one above.

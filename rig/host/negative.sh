@@ -62,7 +62,7 @@ trap 'git -C "$SRC" apply -R "$DIFF"' EXIT
 rm -rf "$RESULTS"
 "$TOP/rig/host/boot.sh" $JOB 1200 || true
 if [ "$MODE" = mainline ]; then
-	"$TOP/rig/host/arm64.sh" build
+	RIG_ARCH=arm64 "$TOP/rig/host/cross.sh" build
 	RIG_ARCH=arm64 "$TOP/rig/host/boot.sh" test 1500 || true
 fi
 "$TOP/rig/host/summary.sh" >"$RESULTS/summary.txt" || true

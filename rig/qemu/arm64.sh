@@ -1,5 +1,5 @@
-# rig/qemu/arm64.sh: how the arm64 leg boots (sourced by rig/host/boot.sh
-# and rig/host/arm64.sh, with RIG_ARCH=arm64): QEMU virt at EL2 (VHE) under
+# rig/qemu/arm64.sh: how the arm64 leg boots and builds (sourced by rig/host/boot.sh
+# and rig/host/cross.sh, with RIG_ARCH=arm64): QEMU virt at EL2 (VHE) under
 # TCG, with two of_pmem "pmem-region" nodes added to QEMU's device tree
 # outside the kernel's RAM (mem=).
 LABEL=arm64
@@ -24,3 +24,12 @@ QEMU_ARGS=("${QEMU_MACHINE_ARGS[@]}" -dtb "$DTB")
 QEMU_SHOW="-M $MACHINE -cpu max"
 qemu_prepare() { [ -f "$DTB" ] || fail "no ${DTB#$TOP/}: $RDHINT"; }
 qemu_cleanup() { :; }
+# Its build (rig/host/cross.sh): cross compiler, the selftests' ARCH=, and
+# the userland: Debian's arm64 packages, unpacked (not installed).
+CROSS=aarch64-linux-gnu- KSARCH=arm64 DEB_ARCH=arm64 LDSO=ld-linux-aarch64.so.1
+DEBS="busybox-static ndctl libc6 libgcc-s1 libcxl1 libdaxctl1 libiniparser1
+      libjson-c5 libkeyutils1 libndctl6 libtraceevent1 libtracefs1 libuuid1
+      libkmod2 libudev1 liblzma5 libssl3 libzstd1 e2fsprogs libblkid1
+      libcom-err2 libext2fs2 libss2"
+SELFTESTS="dax_mapping_test kvm_binary_stats_test dirty_log_perf_test
+      kvm_page_table_test"
