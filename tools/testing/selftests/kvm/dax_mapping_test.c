@@ -15,7 +15,8 @@
  *  misaligned     gpa and hva disagree modulo the huge page size: 4K only
  *  dirty_log      dirty logging splits to 4K, the bitmap holds exactly the
  *                 pages the guest wrote; disabling it brings huge leaves back
- *                 (not on riscv, where KVM keeps the 4K leaves)
+ *                 (not on riscv, where KVM keeps the 4K leaves), and the
+ *                 guest writes every page again
  *  punch_hole     (fsdax) a hole punched under the guest zaps its leaf,
  *                 the rest of the slot comes back huge
  *  truncate       (fsdax) truncating under the guest zaps the tail, a guest
@@ -193,7 +194,10 @@ static bool arch_exec_maps_huge(void)
 	return true;
 }
 
-/* KVM keeps the 4K leaves that dirty logging split once it stops. */
+/*
+ * KVM keeps the 4K leaves that dirty logging split once it stops, until
+ * the host invalidates them.
+ */
 static bool arch_recovers_huge_leaves(void)
 {
 	return false;
@@ -458,6 +462,12 @@ static void test_dirty_log(void)
 			    huge_leaves(vm), n);
 	else
 		pr_info("dirty_log: KVM keeps 4K leaves after logging here: return of huge leaves not checked\n");
+
+	/* Every page takes a write again, whatever leaf maps it. */
+	run_job(vm, vcpus[0], touch(0, slot_size, true));
+	l = get_leaves(vm);
+	pr_info("dirty_log: logging off, guest wrote all: pages_4k=%lu pages_2m=%lu pages_1g=%lu\n",
+		l.l4k, l.l2m, l.l1g);
 	free(bmap);
 	kvm_vm_free(vm);
 }
