@@ -269,13 +269,15 @@ static struct guest_job touch(u64 off, u64 len, bool write)
  */
 static struct kvm_vm *create_vm(struct kvm_vcpu **vcpus)
 {
-	/* Page tables for the identity map, with 4K guest pages. */
-	u64 pt_pages = slot_size / PAGE_SIZE / 512 + 16;
 	struct kvm_vm *vm;
 	int i;
 
-	vm = __vm_create_with_vcpus(VM_SHAPE_DEFAULT, NR_VCPUS, pt_pages,
-				    guest_code, vcpus);
+	/*
+	 * The DAX slot's pages: the library sizes memslot 0 for the page
+	 * tables of an identity map of them with 4K guest pages.
+	 */
+	vm = __vm_create_with_vcpus(VM_SHAPE_DEFAULT, NR_VCPUS,
+				    slot_size / PAGE_SIZE, guest_code, vcpus);
 	arch_init_exceptions(vm, vcpus);
 	vm_userspace_mem_region_add(vm, src, DAX_GPA, DAX_SLOT,
 				    slot_size / PAGE_SIZE, 0);
