@@ -9,7 +9,7 @@
 #               print the leaf-count table; then build the patched QEMU and
 #               boot the L2 Linux guests
 #   make test   every test (both series' checks, DAX end-to-end, fsdax PUD,
-#               KVM selftests, L2 guests, the arm64 leg, the reliability
+#               KVM selftests, L2 guests, the arm64 and RISC-V legs, the reliability
 #               suite on KASAN, an L1 CPU without 1G pages, the stable leg)
 #
 # Steps, each runnable alone: deps tree apply kernel selftests initramfs
@@ -67,13 +67,14 @@ test: build check
 	@rm -f results/*.tap
 	@rc=0; BASE=7.3 $(R)/boot.sh test $(TEST_TIMEOUT) || rc=$$?; \
 	 BASE=7.3 RIG_ARCH=arm64 $(R)/boot.sh test $(ARM64_TIMEOUT) || rc=$$?; \
+	 BASE=7.3 RIG_ARCH=riscv64 $(R)/boot.sh test $(RISCV64_TIMEOUT) || rc=$$?; \
 	 BASE=7.3 VARIANT=debug $(R)/boot.sh reliability $(REL_TIMEOUT) || rc=$$?; \
 	 BASE=7.3 $(R)/boot.sh nogb $(NOGB_TIMEOUT) || rc=$$?; \
 	 $(STABLE_BOOTS) \
 	 $(R)/summary.sh | tee results/summary.txt; s=$${PIPESTATUS[0]}; \
 	 [ $$rc = 0 ] && [ $$s = 0 ]
 
-build: deps qemu tree apply kernel selftests initramfs arm64-build kernel-debug stable-build
+build: deps qemu tree apply kernel selftests initramfs arm64-build riscv64-build kernel-debug stable-build
 
 deps:
 	@$(R)/deps.sh
@@ -98,7 +99,7 @@ arm64-test:
 	@rm -f results/arm64-*.tap
 	@rc=0; RIG_ARCH=arm64 $(R)/boot.sh test $(ARM64_TIMEOUT) || rc=$$?; \
 	 $(R)/summary.sh arm64-; s=$$?; [ $$rc = 0 ] && [ $$s = 0 ]
-# The RISC-V leg (not in make test yet): cross-built kernel, QEMU virt with
+# The RISC-V leg alone: cross-built kernel, QEMU virt with
 # the hypervisor extension, of_pmem, 1G device-dax and fsdax.
 riscv64: riscv64-build riscv64-test
 riscv64-build: apply
@@ -161,7 +162,7 @@ reliability-test:
 	@rc=0; VARIANT=debug $(R)/boot.sh reliability $(REL_TIMEOUT) || rc=$$?; \
 	 $(R)/summary.sh reliability; s=$$?; [ $$rc = 0 ] && [ $$s = 0 ]
 # Both series: each patch applies, is checkpatch --strict clean and compiles
-# what it touches (x86_64 and arm64); mainline's added files are mirrored.
+# what it touches (x86_64, arm64; riscv on 7.3); mainline's added files are mirrored.
 check: apply stable-apply
 	@BASE=7.3 $(R)/series.sh check
 	@BASE=6.12 $(R)/series.sh check

@@ -401,6 +401,9 @@ run_one() {
 		tap "$suite" "not ok $n - $name # TIMEOUT ${ST_TIMEOUT}s"
 	   else
 		detail "$suite" "exit $st, ${secs}s"
+		# Killed by a signal (exit 128 + N): the kernel's report of it
+		# (x86 "segfault at", arm64 "unhandled ... fault", with the pc).
+		[ $st -gt 128 ] && { dmesg | tail -n 12 >/tmp/dmesg.log; show /tmp/dmesg.log; }
 		tap "$suite" "not ok $n - $name"
 	   fi
 	   rc=1 ;;

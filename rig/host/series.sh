@@ -109,7 +109,7 @@ target_or_skip() {
 }
 
 # build_targets TREE COMMIT ARCH: Kbuild targets that compile what COMMIT
-# touches, for ARCH (x86 or arm64): the object of each .c file (of that arch
+# touches, for ARCH (x86, arm64 or riscv): the object of each .c file (of that arch
 # under arch/), and all of that arch's KVM (arch/ARCH/kvm/, which also builds
 # virt/kvm/) for KVM sources and headers.  tools/ and Documentation/ are
 # handled elsewhere.  A generic object that its directory's Makefile builds
@@ -156,16 +156,11 @@ lint_series() {
 		sp="C=1"
 	fi
 	say "check: W=1${sp:+ and sparse} warnings of the objects the series touches, htmldocs (virt/kvm)"
-	for arch in x86 arm64; do
+	for arch in $(check_arches); do
 		L=$BDIR/obj-lint-$arch
 		mkdir -p "$L"
-		if [ $arch = x86 ]; then
-			cp "$BDIR/obj-check/.config" "$L/.config"
-			kmake=(O="$L" CC="ccache gcc")
-		else
-			cp "$BDIR/obj-check-arm64/.config" "$L/.config"
-			kmake=(O="$L" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc")
-		fi
+		set_kmake $arch "$L"
+		cp "$(check_obj $arch)/.config" "$L/.config"
 		cp "$L/.config" "$L/config.orig"
 		base_rc=0
 		for side in base "$tip"; do
@@ -179,7 +174,7 @@ lint_series() {
 			make -s -C "$wt" "${kmake[@]}" olddefconfig >/dev/null 2>&1
 			objs=$(for c in $(git -C "$wt" rev-list --reverse base.."$tip"); do
 				build_targets "$wt" "$c" $arch "$L/.config" 2>/dev/null; done | tr ' ' '\n' | sort -u | grep . |
-				while read -r o; do [ -f "$wt/${o%.o}.c" ] || [ -d "$wt/$o" ] && echo "$o"; done | tr '\n' ' ')
+				while read -r o; do [ -f "$wt/${o%.o}.c" ] || [ -d "$wt/$o" ] && echo "$o"; done | arch_objs $arch)
 			# Every object compiles again (ccache replays the warnings).
 			for o in $objs; do
 				case $o in */) rm -rf "${L:?}/$o"; [ ${o#arch/*/kvm} = / ] && rm -rf "$L/virt/kvm" ;;
@@ -214,6 +209,7 @@ lint_series() {
 		# list each object's sources.
 		for c in $(git -C "$wt" diff --name-only --diff-filter=A base "$tip" | grep '\.c$' | grep -v '^tools/'); do
 			case $c in arch/*) case $c in arch/$arch/*) ;; *) continue ;; esac ;; esac
+			case $arch:$c in riscv:arch/riscv/*) ;; riscv:*) continue ;; esac
 			grep -rqF --include='.*.cmd' "/$c" "$L" ||
 				{ echo "lint: FAIL [$arch] $c was not compiled (config?)"; errs=$((errs + 1)); }
 		done
@@ -239,7 +235,39 @@ lint_series() {
 	return $errs
 }
 
-# with_fragment CONFIG ARCH (x86 or arm64): append the base's own fragment
+# check_arches: the architectures whose per-patch builds and lint "check"
+# runs: x86 and arm64; riscv too on 7.3, whose series has RISC-V patches
+# and a RISC-V leg (config/riscv64.config).
+check_arches() {
+	if [ "$BASE" = 7.3 ]; then echo x86 arm64 riscv; else echo x86 arm64; fi
+}
+
+# check_obj ARCH: the O= directory of ARCH's per-patch builds.
+check_obj() {
+	case $1 in
+	x86) echo "$BDIR/obj-check" ;;
+	*) echo "$BDIR/obj-check-$1" ;;
+	esac
+}
+
+# arch_objs ARCH: the targets on stdin that ARCH's builds compile, on one
+# line: all of them, but on riscv only its own (arch/riscv/, which KVM's
+# generic files build into): the generic objects compile on x86_64 and
+# arm64 already.
+arch_objs() {
+	tr ' ' '\n' | if [ "$1" = riscv ]; then grep '^arch/riscv/' || true; else grep . || true; fi | tr '\n' ' '
+}
+
+# set_kmake ARCH DIR: kmake=(make's O=DIR, ARCH=, CROSS_COMPILE=, CC= for ARCH).
+set_kmake() {
+	case $1 in
+	x86) kmake=(O="$2" CC="ccache gcc") ;;
+	arm64) kmake=(O="$2" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc") ;;
+	riscv) kmake=(O="$2" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- CC="ccache riscv64-linux-gnu-gcc") ;;
+	esac
+}
+
+# with_fragment CONFIG ARCH (x86, arm64 or riscv): append the base's own fragment
 # (config/<x86_64|arm64>-BASE.config: the series' symbols, e.g. its KUnit
 # suites) to CONFIG before an olddefconfig, so that a commit that has
 # those symbols builds with them on; a commit that has not yet drops them.
@@ -273,13 +301,14 @@ warn_result() {
 }
 
 cmd_check() {
-	local wt=$BDIR/check-tree errs=0 p out c f added objs t64 a64=$BDIR/obj-arm64 kmake
+	local wt=$BDIR/check-tree errs=0 p out c f added objs t64 trv a64=$BDIR/obj-arm64 r64=$BDIR/obj-riscv64 kmake
 	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree BASE=$BASE'"
 	say "check: BASE=$BASE, ${PATCHES#$TOP/}/ on $(git -C "$SRC" log -1 --format=%s base)"
 	# Kernel configs (and uapi headers for the selftests): those of the
 	# built kernels, else configured here without building.
 	[ -f "$OBJ/.config" ] || CONFIG_ONLY=1 "$TOP/rig/host/kernel.sh"
 	[ -f "$a64/.config" ] || RIG_ARCH=arm64 CONFIG_ONLY=1 "$TOP/rig/host/kernel.sh"
+	[ "$BASE" != 7.3 ] || [ -f "$r64/.config" ] || RIG_ARCH=riscv64 CONFIG_ONLY=1 "$TOP/rig/host/kernel.sh"
 	say "check: checkpatch --strict on each patch"
 	for p in $(series_files); do
 		# Debian's python3 (with python3-ply) for the SPDX check, not a pyenv one.
@@ -312,21 +341,20 @@ cmd_check() {
 			<<<"$(cd "$wt" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats -f "$f" 2>/dev/null)" ||
 			{ echo "maintainers: FAIL no MAINTAINERS entry covers $f"; errs=$((errs + 1)); }
 	done
-	say "check: each patch compiles the objects it touches (x86_64 and arm64)"
+	say "check: each patch compiles the objects it touches ($(check_arches | sed 's/x86/x86_64/; s/ /, /g'))"
 	mkdir -p "$BDIR/obj-check" "$BDIR/obj-check-arm64"
 	cp "$OBJ/.config" "$BDIR/obj-check/.config"
 	cp "$a64/.config" "$BDIR/obj-check-arm64/.config"
+	if [ "$BASE" = 7.3 ]; then
+		mkdir -p "$BDIR/obj-check-riscv"
+		cp "$r64/.config" "$BDIR/obj-check-riscv/.config"
+	fi
 	for c in $(git -C "$wt" rev-list --reverse base..HEAD); do
 		git -C "$wt" checkout -q "$c"
-		for arch in x86 arm64; do
-			if [ $arch = x86 ]; then
-				kmake=(O="$BDIR/obj-check" CC="ccache gcc")
-			else
-				kmake=(O="$BDIR/obj-check-arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
-				       CC="ccache aarch64-linux-gnu-gcc")
-			fi
+		for arch in $(check_arches); do
+			set_kmake $arch "$(check_obj $arch)"
 			with_fragment "${kmake[0]#O=}/.config" $arch
-			objs=$(HDRS=1 build_targets "$wt" "$c" $arch "${kmake[0]#O=}/.config")
+			objs=$(HDRS=1 build_targets "$wt" "$c" $arch "${kmake[0]#O=}/.config" | arch_objs $arch)
 			[ -n "$objs" ] || continue
 			if make -s -C "$wt" "${kmake[@]}" -j"$JOBS" olddefconfig $objs >"$BDIR/check-build.log" 2>&1
 			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$arch: $(echo $objs)]"
@@ -338,18 +366,26 @@ cmd_check() {
 			grep -q -e '^TEST_GEN_PROGS_aarch64 += dax_mapping_test' \
 				-e '^TEST_GEN_PROGS_arm64 += dax_mapping_test' \
 				"$wt"/tools/testing/selftests/kvm/Makefile* && t64=dax_mapping_test
+			trv=kvm_binary_stats_test
+			grep -q '^TEST_GEN_PROGS_riscv += dax_mapping_test' \
+				"$wt"/tools/testing/selftests/kvm/Makefile* && trv=dax_mapping_test
 			if make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BDIR/check-selftests" CC="ccache gcc" \
 				KHDR_INCLUDES="-isystem $OBJ/usr/include" -j"$JOBS" >"$BDIR/check-build.log" 2>&1 &&
 			   make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BDIR/check-selftests-arm64" \
 				ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
 				KHDR_INCLUDES="-isystem $a64/usr/include" -j"$JOBS" \
-				"$BDIR/check-selftests-arm64/$t64" >>"$BDIR/check-build.log" 2>&1
+				"$BDIR/check-selftests-arm64/$t64" >>"$BDIR/check-build.log" 2>&1 &&
+			   { [ "$BASE" != 7.3 ] ||
+			     make -s -C "$wt/tools/testing/selftests/kvm" OUTPUT="$BDIR/check-selftests-riscv" \
+				ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- CC="ccache riscv64-linux-gnu-gcc" \
+				KHDR_INCLUDES="-isystem $r64/usr/include" -j"$JOBS" \
+				"$BDIR/check-selftests-riscv/$trv" >>"$BDIR/check-build.log" 2>&1; }
 			then
 				w=$(selftest_warnings "$BDIR/check-build.log" "$(git -C "$wt" diff --name-only base "$c" -- tools/testing/selftests/kvm |
 					sed 's#^tools/testing/selftests/kvm/##' | tr '\n' ' ')")
 				warn_result "$(git -C "$wt" log -1 --format=%s "$c")" "$w" \
 					"kvm selftests: warnings in the series' files" \
-					"kvm selftests: x86_64 all, arm64 $t64, no warning in the series' files" || errs=$((errs + 1))
+					"kvm selftests: x86_64 all, arm64 $t64$([ "$BASE" != 7.3 ] || echo ", riscv $trv"), no warning in the series' files" || errs=$((errs + 1))
 			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [kvm selftests]"; errs=$((errs + 1)); fi
 		fi
 		# The mm selftests the series adds (dax_pud), with the mm Makefile's

@@ -11,14 +11,17 @@
  * $KVM_DEVDAX_PATH) and checks KVM's leaf-count stats after each guest
  * checkpoint:
  *
- *  huge_leaves    every huge host page of the slot is one huge leaf
+ *  huge_leaves    every huge host page of the slot is one huge leaf; an
+ *                 unmap (MADV_DONTNEED) that starts and ends inside huge
+ *                 leaves takes every leaf it overlaps
  *  misaligned     gpa and hva disagree modulo the huge page size: 4K only
  *  dirty_log      dirty logging splits to 4K, the bitmap holds exactly the
  *                 pages the guest wrote; disabling it brings huge leaves back
  *                 (not on riscv, where KVM keeps the 4K leaves), and the
  *                 guest writes every page again
  *  punch_hole     (fsdax) a hole punched under the guest zaps its leaf,
- *                 the rest of the slot comes back huge
+ *                 the rest of the slot comes back huge; a one-page hole
+ *                 inside a huge leaf zaps that whole leaf
  *  truncate       (fsdax) truncating under the guest zaps the tail, a guest
  *                 access beyond EOF fails KVM_RUN with EFAULT, the rest of
  *                 the slot keeps working
@@ -37,6 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <linux/bitmap.h>
@@ -364,12 +368,16 @@ static u64 host_huge_chunks(struct userspace_mem_region *r, u64 len,
 	return n;
 }
 
-/* Every huge host page of the slot becomes one huge leaf. */
+/*
+ * Every huge host page of the slot becomes one huge leaf.  An unmap range
+ * that starts and ends inside huge leaves takes every leaf it overlaps.
+ */
 static void test_huge_leaves(void)
 {
 	struct kvm_vcpu *vcpus[NR_VCPUS];
 	struct kvm_vm *vm = create_vm(vcpus);
-	u64 want = host_huge_chunks(dax_region(vm), slot_size, NULL);
+	struct userspace_mem_region *r = dax_region(vm);
+	u64 want = host_huge_chunks(r, slot_size, NULL), after;
 	struct leaves l;
 
 	TEST_ASSERT(want == slot_size / huge_size,
@@ -383,6 +391,24 @@ static void test_huge_leaves(void)
 		    "%lu huge leaves, want %lu", huge_leaves(vm), want);
 	if (huge_size == SZ_1G)
 		TEST_ASSERT_EQ(l.l2m, 0);
+
+	/*
+	 * All but the first and the last page: the host drops its huge
+	 * mappings, and KVM every leaf in the range, the partly covered
+	 * first and last ones included.  The guest gets them back huge.
+	 */
+	TEST_ASSERT(!madvise(r->host_mem + PAGE_SIZE, slot_size - 2 * PAGE_SIZE,
+			     MADV_DONTNEED), "madvise(MADV_DONTNEED) failed: %s",
+		    strerror(errno));
+	after = huge_leaves(vm);
+	run_job(vm, vcpus[0], touch(0, slot_size, false));
+	pr_info("huge_leaves: MADV_DONTNEED of all but the first and last page: huge leaves %lu -> %lu, %lu after the guest read all\n",
+		want, after, huge_leaves(vm));
+	TEST_ASSERT(!after, "%lu huge leaves left in the MADV_DONTNEED range",
+		    after);
+	TEST_ASSERT(huge_leaves(vm) == want,
+		    "%lu huge leaves after the guest read all, want %lu",
+		    huge_leaves(vm), want);
 	kvm_vm_free(vm);
 }
 
@@ -478,7 +504,9 @@ static void test_dirty_log(void)
  * A hole punched in the file under the guest takes KVM's mapping of it
  * with it.  The filesystem may unmap more than the hole (ext4 and xfs
  * break the layout of the whole file), but the rest of the slot must come
- * back huge and the hole must read as zeroes.
+ * back huge and the hole must read as zeroes.  A hole of one page inside a
+ * huge leaf takes the whole leaf: the host drops its huge mapping, and a
+ * leaf left behind would keep the guest on the freed block.
  */
 static void test_punch_hole(void)
 {
@@ -486,14 +514,20 @@ static void test_punch_hole(void)
 	struct kvm_vm *vm = create_vm(vcpus);
 	struct userspace_mem_region *r = dax_region(vm);
 	bool *map = calloc(slot_size / huge_size, sizeof(*map));
-	u64 hole, n, i, after, *p;
+	u64 hole, n, i, j, after, page, *p;
 
-	/* Punch out a chunk that the host maps huge, from the middle on. */
+	/*
+	 * Punch out a chunk that the host maps huge, from the middle on, and
+	 * later a page of another one below it.
+	 */
 	TEST_ASSERT(map, "Insufficient Memory");
 	n = host_huge_chunks(r, slot_size, map);
 	for (i = slot_size / huge_size / 2; i < slot_size / huge_size && !map[i]; i++)
 		;
 	TEST_ASSERT(i < slot_size / huge_size, "No huge chunk in the second half");
+	for (j = 0; j < i && !map[j]; j++)
+		;
+	TEST_ASSERT(j < i, "No huge chunk in the first half");
 	free(map);
 	hole = i * huge_size;
 	p = r->host_mem + hole;
@@ -522,6 +556,29 @@ static void test_punch_hole(void)
 	/* The guest can use the range again: the filesystem refills it. */
 	run_job(vm, vcpus[0], touch(hole, huge_size, true));
 	TEST_ASSERT_EQ(*p, (DAX_GPA + hole) ^ SEED);
+
+	/*
+	 * One page in the middle of chunk j, which the guest mapped huge
+	 * again above: its leaf goes, and what the guest writes there
+	 * afterwards lands in the file's new block.
+	 */
+	page = j * huge_size + huge_size / 2;
+	p = r->host_mem + page;
+	n = huge_leaves(vm);
+	kvm_fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, page,
+		      PAGE_SIZE);
+	after = huge_leaves(vm);
+	pr_info("punch_hole: 4K hole at +%luM + %luK: huge leaves %lu -> %lu\n",
+		(page & ~(huge_size - 1)) >> 20, (page & (huge_size - 1)) >> 10,
+		n, after);
+	TEST_ASSERT(after <= n - 1,
+		    "%lu huge leaves after punching a page out of one of %lu",
+		    after, n);
+	TEST_ASSERT(!*p, "Punched page reads %lx, not zeroes", *p);
+	run_job(vm, vcpus[0], touch(j * huge_size, huge_size, true));
+	TEST_ASSERT(*p == ((DAX_GPA + page) ^ SEED),
+		    "The guest's write to the punched page is not in the file: %lx, want %lx",
+		    *p, (u64)((DAX_GPA + page) ^ SEED));
 	kvm_vm_free(vm);
 }
 
