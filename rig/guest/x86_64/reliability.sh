@@ -114,6 +114,7 @@ fi
 # --- fsdax PUD integrity (pud_checks in lib.sh), here under KASAN ----------
 if want pud; then
 	pud_step() { step reliability "$@"; }
+	PUD_NO_REMAP=1
 	for fs in xfs ext4; do
 		mkfs1g $fs
 		pud_checks $fs
