@@ -303,7 +303,7 @@ warn_result() {
 
 cmd_check() {
 	local wt=$BDIR/check-tree errs=0 p out c f added objs t64 trv a64=$BDIR/obj-arm64 r64=$BDIR/obj-riscv64 kmake
-	local -A cfg_done=()
+	local -A cfg_done=() pids=() objs_of=()
 	git -C "$SRC" rev-parse -q --verify base >/dev/null || fail "no kernel tree: run 'make tree BASE=$BASE'"
 	say "check: BASE=$BASE, ${PATCHES#$TOP/}/ on $(git -C "$SRC" log -1 --format=%s base)"
 	# Kernel configs (and uapi headers for the selftests): those of the
@@ -353,6 +353,7 @@ cmd_check() {
 	fi
 	for c in $(git -C "$wt" rev-list --reverse base..HEAD); do
 		git -C "$wt" checkout -q "$c"
+		pids=()
 		for arch in $(check_arches); do
 			set_kmake $arch "$(check_obj $arch)"
 			# The fragment again and olddefconfig at the first commit and
@@ -368,10 +369,19 @@ cmd_check() {
 				arch_objs $arch)
 			[ $arch = riscv ] || cat "$BDIR/check-skip.log"
 			[ -n "$objs" ] || continue
-			if make -s -C "$wt" "${kmake[@]}" -j"$JOBS" ${cfg_done[$arch]:-olddefconfig} $objs >"$BDIR/check-build.log" 2>&1
-			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$arch: $(echo $objs)]"
+			# Each architecture builds in its own O= directory, all at
+			# once: most of a build's time is make's own, on one CPU.
+			objs_of[$arch]=$objs
+			make -s -C "$wt" "${kmake[@]}" -j"$JOBS" ${cfg_done[$arch]:-olddefconfig} $objs \
+				>"$BDIR/check-build-$arch.log" 2>&1 &
+			pids[$arch]=$!
+		done
+		for arch in $(check_arches); do
+			[ -n "${pids[$arch]:-}" ] || continue
+			if wait "${pids[$arch]}"
+			then echo "build: ok   $(git -C "$wt" log -1 --format=%s "$c") [$arch: $(echo ${objs_of[$arch]})]"
 				cfg_done[$arch]=" "
-			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [$arch]"; errs=$((errs + 1)); fi
+			else tail -30 "$BDIR/check-build-$arch.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [$arch]"; errs=$((errs + 1)); fi
 		done
 		if grep -q '^tools/testing/selftests/kvm/' <<<"$(git -C "$wt" diff --name-only "$c~1" "$c")"; then
 			# arm64: the library and dax_mapping_test once it is built there.
