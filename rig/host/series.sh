@@ -159,42 +159,27 @@ lint_series() {
 	for arch in $(check_arches); do
 		L=$BDIR/obj-lint-$arch
 		mkdir -p "$L"
-		set_kmake $arch "$L"
-		cp "$(check_obj $arch)/.config" "$L/.config"
-		cp "$L/.config" "$L/config.orig"
-		base_rc=0
-		for side in base "$tip"; do
-			git -C "$wt" checkout -q "$side" || { echo "lint: FAIL cannot check out $side"; return 1; }
-			# The same config for both sides: the check config, the series'
-			# fragment, W=1 warnings not errors (KVM_WERROR/WERROR would stop
-			# the build).
-			cp "$L/config.orig" "$L/.config"
-			with_fragment "$L/.config" $arch
-			"$wt/scripts/config" --file "$L/.config" -d KVM_WERROR -d WERROR
-			make -s -C "$wt" "${kmake[@]}" olddefconfig >/dev/null 2>&1
-			objs=$(for c in $(git -C "$wt" rev-list --reverse base.."$tip"); do
-				build_targets "$wt" "$c" $arch "$L/.config" 2>/dev/null; done | tr ' ' '\n' | sort -u | grep . |
-				while read -r o; do [ -f "$wt/${o%.o}.c" ] || [ -d "$wt/$o" ] && echo "$o"; done | arch_objs $arch)
-			# Every object compiles again (ccache replays the warnings).
-			for o in $objs; do
-				case $o in */) rm -rf "${L:?}/$o"; [ ${o#arch/*/kvm} = / ] && rm -rf "$L/virt/kvm" ;;
-				*) rm -f "$L/$o" ;; esac
-			done
-			rc=0
-			make -k -C "$wt" "${kmake[@]}" W=1 $sp -j"$JOBS" $objs >"$L/$side.log" 2>&1 || rc=$?
-			[ "$side" = base ] && base_rc=$rc
-			if [ "$side" != base ] && [ $rc != 0 ] && [ $base_rc = 0 ]; then
-				grep -E 'error|Error' "$L/$side.log" | head -10
-				echo "lint: FAIL [$arch] the tip does not build with W=1${sp:+ C=1} (the base does)"
-				errs=$((errs + 1))
-			fi
-			# gcc and sparse: "FILE:LINE:COL: warning: ..."; kernel-doc:
-			# "Warning: FILE:LINE ..." (7.3) or "FILE:LINE: warning: ..." (6.12).
-			sed -E "s#$wt/##g; s#^(\.\./)+##; s#^arch/[a-z0-9]+/kvm/\.\./\.\./\.\./##;
-				s#^(Warning|WARNING|Error|ERROR): ([^ :]+):[0-9]+ #\2: warning: #;
-				s#^([^: ]+):[0-9]+(:[0-9]+)?: #\1: #" "$L/$side.log" |
-				grep -E '^[^ ]+: (warning|error):' | sort >"$L/$side.warn"
+		cp "$(check_obj $arch)/.config" "$L/config.orig"
+	done
+	# Base, then tip; at each, every architecture builds at once, each in
+	# its own O= directory (lint_arch).
+	for side in base "$tip"; do
+		git -C "$wt" checkout -q "$side" || { echo "lint: FAIL cannot check out $side"; return 1; }
+		for arch in $(check_arches); do
+			lint_arch "$wt" "$tip" $arch "$side" "$sp" &
 		done
+		wait
+	done
+	for arch in $(check_arches); do
+		L=$BDIR/obj-lint-$arch
+		base_rc=$(cat "$L/base.rc")
+		rc=$(cat "$L/$tip.rc")
+		objs=$(cat "$L/$tip.objs")
+		if [ "$rc" != 0 ] && [ "$base_rc" = 0 ]; then
+			grep -E 'error|Error' "$L/$tip.log" | head -10
+			echo "lint: FAIL [$arch] the tip does not build with W=1${sp:+ C=1} (the base does)"
+			errs=$((errs + 1))
+		fi
 		new=$(comm -13 "$L/base.warn" "$L/$tip.warn")
 		pre=$(wc -l <"$L/base.warn")
 		if [ -n "$new" ]; then
@@ -233,6 +218,38 @@ lint_series() {
 	fi
 	git -C "$wt" checkout -q "$tip"
 	return $errs
+}
+
+# lint_arch TREE TIP ARCH SIDE SPARSE: lint_series' build of one side for
+# ARCH, in $BDIR/obj-lint-ARCH, with TREE checked out at SIDE: the same
+# config for both sides (the check config, the series' fragment, W=1
+# warnings not errors: KVM_WERROR/WERROR would stop the build), the
+# objects the series touches compiled again (ccache replays the warnings);
+# leaves SIDE.objs, SIDE.log, SIDE.rc and SIDE.warn (gcc and sparse:
+# "FILE:LINE:COL: warning: ..."; kernel-doc: "Warning: FILE:LINE ..."
+# (7.3) or "FILE:LINE: warning: ..." (6.12); line numbers dropped).
+lint_arch() {
+	local wt=$1 tip=$2 arch=$3 side=$4 sp=$5 L=$BDIR/obj-lint-$3 objs o c rc=0 kmake
+	set +e	# (run in the background: a warning-free grep is no failure)
+	set_kmake $arch "$L"
+	cp "$L/config.orig" "$L/.config"
+	with_fragment "$L/.config" $arch
+	"$wt/scripts/config" --file "$L/.config" -d KVM_WERROR -d WERROR
+	make -s -C "$wt" "${kmake[@]}" olddefconfig >/dev/null 2>&1
+	objs=$(for c in $(git -C "$wt" rev-list --reverse base.."$tip"); do
+		build_targets "$wt" "$c" $arch "$L/.config" 2>/dev/null; done | tr ' ' '\n' | sort -u | grep . |
+		while read -r o; do [ -f "$wt/${o%.o}.c" ] || [ -d "$wt/$o" ] && echo "$o"; done | arch_objs $arch)
+	for o in $objs; do
+		case $o in */) rm -rf "${L:?}/$o"; [ ${o#arch/*/kvm} = / ] && rm -rf "$L/virt/kvm" ;;
+		*) rm -f "$L/$o" ;; esac
+	done
+	make -k -C "$wt" "${kmake[@]}" W=1 $sp -j"$JOBS" $objs >"$L/$side.log" 2>&1 || rc=$?
+	echo "$objs" >"$L/$side.objs"
+	echo $rc >"$L/$side.rc"
+	sed -E "s#$wt/##g; s#^(\.\./)+##; s#^arch/[a-z0-9]+/kvm/\.\./\.\./\.\./##;
+		s#^(Warning|WARNING|Error|ERROR): ([^ :]+):[0-9]+ #\2: warning: #;
+		s#^([^: ]+):[0-9]+(:[0-9]+)?: #\1: #" "$L/$side.log" |
+		grep -E '^[^ ]+: (warning|error):' | sort >"$L/$side.warn" || true
 }
 
 # check_arches: the architectures whose per-patch builds and lint "check"
