@@ -280,7 +280,41 @@ pud_checks() {
 	pud_step "xfs-1g: read faults on a remap's source, then the clone's PMD faults on the shared blocks" /rig/dax_pud remap /mnt/xfs1g/remap.img $((seed + 7))
 }
 # PUD_CHECKS: how many steps pud_checks runs for xfs and ext4 together.
-if [ "$BASE" = 6.12 ]; then PUD_CHECKS=24; else PUD_CHECKS=25; fi
+# pud_erofs: one more.
+if [ "$BASE" = 6.12 ]; then PUD_CHECKS=25; else PUD_CHECKS=26; fi
+
+# pud_erofs: a 1 GiB file in one 1G-aligned extent of erofs, which takes no
+# PUD faults (it shares deduplicated blocks between files without reporting
+# them as shared), must be mapped with PMDs (dax_pud nopud).  The image,
+# written to $PMEM_1G, holds a pad of 1 GiB less its first block (the
+# superblock and inodes), then the file: at 1 GiB.  Both are sparse, in a
+# tmpfs (its holes read as the zero page, not as new pages); the file's
+# first word is its name, so that a misplaced file shows.
+pud_erofs() {
+	umount /mnt/xfs1g /mnt/ext41g /mnt/erofs1g 2>/dev/null
+	src=/tmp/erofs-src
+	t="erofs-1g: a file of a filesystem without PUD faults (erofs) takes PMDs, and mmap() does not align it to 1G"
+	mkdir -p $src /mnt/erofs1g && mount -t tmpfs -o size=2G tmpfs $src || die "mount -t tmpfs $src failed"
+	truncate -s $((262143 * 4096)) $src/a_pad && truncate -s 1G $src/big &&
+		printf 'big.....' | dd of=$src/big conv=notrunc 2>/dev/null &&
+		mkfs.erofs --quiet -T0 --all-root -x-1 "$PMEM_1G" $src >/tmp/erofs.log 2>&1
+	rc=$?
+	umount $src
+	if [ $rc != 0 ]; then
+		pud_step "$t" because "mkfs.erofs failed: $(tr '\n' ' ' </tmp/erofs.log)"
+		return
+	fi
+	mount -t erofs -o dax "$PMEM_1G" /mnt/erofs1g || die "mount -t erofs -o dax $PMEM_1G failed"
+	ext=$(aligned2m /mnt/erofs1g/big 262144)
+	if [ "$ext" = 1/1 ] && [ "$(head -c 8 /mnt/erofs1g/big)" = big..... ]; then
+		pud_step "$t" /rig/dax_pud nopud /mnt/erofs1g/big 0
+	else
+		pud_step "$t" because "the file is not one 1G-aligned extent ($ext): $(extents /mnt/erofs1g/big 3)"
+	fi
+	umount /mnt/erofs1g
+}
+# because MSG: a failed step that says why.
+because() { echo "FAIL: $1"; return 1; }
 
 # pud_poison FS: MADV_HWPOISON on one page of a PUD-mapped 1 GiB file, then
 # of the same file cut to 4 MiB (PMD-mapped): the kernel must poison that
@@ -289,6 +323,7 @@ if [ "$BASE" = 6.12 ]; then PUD_CHECKS=24; else PUD_CHECKS=25; fi
 # the reverse-mapping btree, so its filesystem is made with rmapbt=1 here
 # (mkfs.xfs 6.1 defaults to 0).  The poisoned pages stay marked until L1
 # reboots; the filesystem is made anew by the next user.
+
 pud_poison() {
 	[ $1 = xfs ] && mkfs1g xfs -m rmapbt=1
 	# (pf, not f: the caller's pud_checks keeps its file in f)

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/common.sh"
 PKGS="build-essential flex bison bc libelf-dev libssl-dev
       cpio xz-utils kmod rsync ccache git python3 python3-ply python3-git qemu-system-x86 qemu-utils
-      busybox-static ndctl daxctl e2fsprogs xfsprogs util-linux
+      busybox-static ndctl daxctl e2fsprogs xfsprogs erofs-utils util-linux
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm device-tree-compiler
       gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc
       dpkg-dev ninja-build meson pkg-config libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev

@@ -12,7 +12,7 @@ if [ "${VARIANT:-}" = run ]; then
 fi
 BINS="/bin/busybox /usr/bin/ndctl /usr/bin/daxctl /sbin/mkfs.ext4 /sbin/mkfs.xfs
       /usr/sbin/xfs_io /usr/sbin/filefrag /usr/bin/fallocate /sbin/dumpe2fs
-      /usr/bin/qemu-system-x86_64"
+      /usr/bin/mkfs.erofs /usr/bin/qemu-system-x86_64"
 # QEMU's firmware for "-machine pc -nodefaults -kernel": SeaBIOS and the
 # option ROMs that load a Linux kernel.
 FIRMWARE="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin

@@ -1,7 +1,7 @@
 # TAP suite "fsdax-pud" (results/fsdax-pud.tap, rig.only=fsdax-pud): sourced by
 # the job test.sh once the namespaces exist (provision).
 # The fsdax PUD integrity checks (pud_checks in lib.sh) on a 1G-aligned file
-# on xfs and on ext4.  Without fsdax PUD faults (rig.fsdax_pud=0) it is left
+# on xfs and on ext4, and that an erofs file takes none.  Without fsdax PUD faults (rig.fsdax_pud=0) it is left
 # out.
 if [ -n "$FSDAX_PUD" ]; then
 	tap fsdax-pud "1..$PUD_CHECKS"
@@ -13,4 +13,5 @@ if [ -n "$FSDAX_PUD" ]; then
 		log "fsdax-pud: $fs: $(extents /mnt/${fs}1g/pud.img 2)"
 		rm -f /mnt/${fs}1g/pud.img
 	done
+	pud_erofs
 fi

@@ -16,6 +16,10 @@
  *   dax_pud alloc FILE 0       one 4K store through a 1G-aligned mapping of a
  *                              new sparse 1 GiB FILE (created, then removed)
  *                              allocates at most 2 MiB
+ *   dax_pud nopud FILE 0       FILE (1 GiB, one 1G-aligned extent) of a
+ *                              filesystem that takes no PUD faults (erofs)
+ *                              is mapped with PMDs, and mmap() does not
+ *                              align it to 1G
  *   dax_pud poison FILE 0      MADV_HWPOISON on one page of FILE mapped with
  *                              one PUD (1 GiB FILE) or PMDs (4 MiB FILE): the
  *                              kernel poisons that page (its pfn in the log,
@@ -700,6 +704,48 @@ static void do_alloc(const char *path, uint64_t seed)
 	munmap(m, SZ_1G);
 	close(fd);
 	unlink(path);
+}
+
+/*
+ * nopud: FILE is 1 GiB in one 1G-aligned extent on a filesystem that takes
+ * no PUD faults (no FOP_DAX_PUD: erofs, which shares deduplicated blocks
+ * between files without reporting them as shared).  Mapped read-only at a
+ * 1G-aligned address, reading every page must take 512 faults (PMDs), not
+ * 1 (a PUD); and mmap() without a hint must not align such a file to 1G
+ * (8 mappings, all 1G-aligned by chance: 1 in 2^72).
+ */
+static void do_nopud(const char *path, uint64_t seed)
+{
+	size_t res = 2 * SZ_1G;
+	int fd, i, n1g = 0;
+	char *r, *a, *m[8];
+	long f0, rd;
+
+	fd = open_dax(path, O_RDONLY);
+	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		ksft_exit_fail_perror("mmap (2 GiB to reserve)");
+	a = (char *)(((uintptr_t)r + SZ_1G - 1) & ~(SZ_1G - 1));
+	if (mmap(a, SZ_1G, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) != a)
+		ksft_exit_fail_perror("mmap (MAP_FIXED, 1G-aligned)");
+	f0 = faults();
+	touch((uint64_t *)a, SZ_1G);
+	rd = faults() - f0;
+	check(rd == 512, "read faults where the filesystem takes no PUD faults",
+	      "%ld for 1 GiB at a 1G-aligned address (1 = PUD, 512 = PMD)", rd);
+	munmap(r, res);
+
+	for (i = 0; i < 8; i++) {
+		m[i] = mmap(NULL, SZ_1G, PROT_READ, MAP_SHARED, fd, 0);
+		if (m[i] == MAP_FAILED)
+			ksft_exit_fail_perror("mmap");
+		n1g += aligned(m[i], SZ_1G);
+	}
+	check(n1g < 8, "mmap() does not align such a file to 1G",
+	      "%d of 8 mappings 1G-aligned", n1g);
+	for (i = 0; i < 8; i++)
+		munmap(m[i], SZ_1G);
+	close(fd);
 }
 
 /* Set by on_mce(), read after its siglongjmp(). */
@@ -1628,6 +1674,7 @@ static const struct {
 	{ "clone", do_clone },
 	{ "clonecheck", clone_check },
 	{ "alloc", do_alloc },
+	{ "nopud", do_nopud },
 	{ "poison", do_poison },
 	{ "fork", do_fork },
 	{ "misaligned", do_misaligned },
