@@ -296,12 +296,14 @@ pud_erofs() {
 	t="erofs-1g: a file of a filesystem without PUD faults (erofs) takes PMDs, and mmap() does not align it to 1G"
 	mkdir -p $src /mnt/erofs1g && mount -t tmpfs -o size=2G tmpfs $src || die "mount -t tmpfs $src failed"
 	truncate -s $((262143 * 4096)) $src/a_pad && truncate -s 1G $src/big &&
-		printf 'big.....' | dd of=$src/big conv=notrunc 2>/dev/null &&
-		mkfs.erofs --quiet -T0 --all-root -x-1 "$PMEM_1G" $src >/tmp/erofs.log 2>&1
+		printf 'big.....' | dd of=$src/big conv=notrunc 2>/dev/null ||
+		die "pud_erofs: cannot make the sparse files in $src"
+	mkfs.erofs -T0 --all-root -x-1 "$PMEM_1G" $src >/tmp/erofs.log 2>&1
 	rc=$?
 	umount $src
+	log "pud_erofs: $(head -1 /tmp/erofs.log) made the image (exit $rc)"
 	if [ $rc != 0 ]; then
-		pud_step "$t" because "mkfs.erofs failed: $(tr '\n' ' ' </tmp/erofs.log)"
+		pud_step "$t" because "mkfs.erofs failed: $(tr '\r\n' '  ' </tmp/erofs.log | tail -c 300)"
 		return
 	fi
 	mount -t erofs -o dax "$PMEM_1G" /mnt/erofs1g || die "mount -t erofs -o dax $PMEM_1G failed"

@@ -711,14 +711,15 @@ static void do_alloc(const char *path, uint64_t seed)
  * no PUD faults (no FOP_DAX_PUD: erofs, which shares deduplicated blocks
  * between files without reporting them as shared).  Mapped read-only at a
  * 1G-aligned address, reading every page must take 512 faults (PMDs), not
- * 1 (a PUD); and mmap() without a hint must not align such a file to 1G
- * (8 mappings, all 1G-aligned by chance: 1 in 2^72).
+ * 1 (a PUD); and mmap() without a hint must not align such a file to 1G:
+ * of 8 mappings, each followed by a 2M + 4K anonymous one so that the next
+ * lands 4M lower or further, at most one may be 1G-aligned by chance.
  */
 static void do_nopud(const char *path, uint64_t seed)
 {
 	size_t res = 2 * SZ_1G;
 	int fd, i, n1g = 0;
-	char *r, *a, *m[8];
+	char *r, *a, *m[8], *pad[8];
 	long f0, rd;
 
 	fd = open_dax(path, O_RDONLY);
@@ -737,14 +738,18 @@ static void do_nopud(const char *path, uint64_t seed)
 
 	for (i = 0; i < 8; i++) {
 		m[i] = mmap(NULL, SZ_1G, PROT_READ, MAP_SHARED, fd, 0);
-		if (m[i] == MAP_FAILED)
+		pad[i] = mmap(NULL, SZ_2M + PG, PROT_NONE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (m[i] == MAP_FAILED || pad[i] == MAP_FAILED)
 			ksft_exit_fail_perror("mmap");
 		n1g += aligned(m[i], SZ_1G);
 	}
-	check(n1g < 8, "mmap() does not align such a file to 1G",
+	check(n1g <= 1, "mmap() does not align such a file to 1G",
 	      "%d of 8 mappings 1G-aligned", n1g);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 8; i++) {
 		munmap(m[i], SZ_1G);
+		munmap(pad[i], SZ_2M + PG);
+	}
 	close(fd);
 }
 
