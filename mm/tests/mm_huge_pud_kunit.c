@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for mm/huge_memory.c: what a PUD insert does where a
- * concurrent fault put a PMD table, and a PMD insert where a PTE table was
- * put.
+ * concurrent fault put a PMD table.
  */
 #include <kunit/test.h>
 #include <linux/mm.h>
@@ -71,67 +70,6 @@ static void pud_insert_over_pmd_table(struct kunit *test, bool write)
 	KUNIT_EXPECT_FALSE_MSG(test, leaf, "the PMD table was replaced");
 }
 
-/*
- * The same one level down: a PTE table put under a PMD after the caller saw
- * it none (MADV_GUARD_INSTALL does that without any lock a huge_fault
- * handler holds).
- */
-static void pmd_insert_over_pte_table(struct kunit *test, bool write)
-{
-	vm_fault_t ret = VM_FAULT_NOPAGE;
-	struct vm_area_struct *vma;
-	unsigned long start, addr;
-	struct mm_struct *mm;
-	bool table = false;
-	pmd_t *pmd = NULL;
-	bool leaf = true;
-	struct page *page;
-
-	start = kunit_vm_mmap(test, NULL, 0, 2 * PMD_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, !start || IS_ERR_VALUE(start),
-			       "no address space for two PMDs: %#lx", start);
-	page = alloc_page(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, page);
-
-	addr = ALIGN(start, PMD_SIZE);
-	mm = current->mm;
-	mmap_write_lock(mm);
-	vma = vma_lookup(mm, addr);
-	if (vma) {
-		p4d_t *p4d = p4d_alloc(mm, pgd_offset(mm, addr), addr);
-		pud_t *pud = p4d ? pud_alloc(mm, p4d, addr) : NULL;
-
-		vm_flags_set(vma, VM_PFNMAP);
-		pmd = pud ? pmd_alloc(mm, pud, addr) : NULL;
-		table = pmd && !pte_alloc(mm, pmd);
-	}
-	if (table) {
-		struct vm_fault vmf = {
-			.vma = vma,
-			.address = addr,
-			.pmd = pmd,
-			.flags = write ? FAULT_FLAG_WRITE : 0,
-		};
-
-		ret = vmf_insert_pfn_pmd(&vmf, page_to_pfn(page), write);
-		leaf = pmd_leaf(pmdp_get(pmd));
-		if (leaf)
-			zap_special_vma_range(vma, addr, PMD_SIZE);
-	}
-	if (vma)
-		vm_flags_clear(vma, VM_PFNMAP);
-	mmap_write_unlock(mm);
-	__free_page(page);
-
-	KUNIT_ASSERT_TRUE_MSG(test, table, "no PTE table at %#lx", addr);
-	KUNIT_EXPECT_EQ_MSG(test, (__force unsigned int)ret,
-			    (__force unsigned int)VM_FAULT_FALLBACK,
-			    "%s fault: not VM_FAULT_FALLBACK",
-			    write ? "write" : "read");
-	KUNIT_EXPECT_FALSE_MSG(test, leaf, "the PTE table was replaced");
-}
-
 static void vmf_insert_pfn_pud_read_over_pmd_table(struct kunit *test)
 {
 	pud_insert_over_pmd_table(test, false);
@@ -142,21 +80,9 @@ static void vmf_insert_pfn_pud_write_over_pmd_table(struct kunit *test)
 	pud_insert_over_pmd_table(test, true);
 }
 
-static void vmf_insert_pfn_pmd_read_over_pte_table(struct kunit *test)
-{
-	pmd_insert_over_pte_table(test, false);
-}
-
-static void vmf_insert_pfn_pmd_write_over_pte_table(struct kunit *test)
-{
-	pmd_insert_over_pte_table(test, true);
-}
-
 static struct kunit_case mm_huge_pud_test_cases[] = {
 	KUNIT_CASE(vmf_insert_pfn_pud_read_over_pmd_table),
 	KUNIT_CASE(vmf_insert_pfn_pud_write_over_pmd_table),
-	KUNIT_CASE(vmf_insert_pfn_pmd_read_over_pte_table),
-	KUNIT_CASE(vmf_insert_pfn_pmd_write_over_pte_table),
 	{}
 };
 
