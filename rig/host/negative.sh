@@ -29,9 +29,8 @@
 #     on a PUD folio warn).
 #   optin (make negative-optin): BASE=7.3, rig/negative/optin.diff: erofs
 #     takes PUD faults (sets FOP_DAX_PUD, as every filesystem did before
-#     mainline patch 13 made them opt-in) and insert_pmd() does not fall
-#     back over a PTE table (patch 11); suites kunit-boot (mm_huge_pud)
-#     and fsdax-pud (dax_pud nopud on erofs).
+#     mainline patch 13 made them opt-in); suite fsdax-pud (dax_pud nopud
+#     on erofs).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
 case ${1:-} in mainline|pud-mainline|contents|remap|optin) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
@@ -56,8 +55,8 @@ contents)
 	KARGS="rig.only=dax-selftests" RESULTS=$TOP/results/negative-contents ;;
 remap)	DIFF=$TOP/rig/negative/remap.diff JOB=test SUITES=fsdax-pud
 	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-remap ;;
-optin)	DIFF=$TOP/rig/negative/optin.diff JOB=test SUITES="kunit-boot fsdax-pud"
-	KARGS="rig.only=kunit-boot,fsdax-pud" RESULTS=$TOP/results/negative-optin ;;
+optin)	DIFF=$TOP/rig/negative/optin.diff JOB=test SUITES=fsdax-pud
+	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-optin ;;
 *)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap or optin)" ;;
 esac
 export KARGS RESULTS
