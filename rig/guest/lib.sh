@@ -293,7 +293,7 @@ if [ "$BASE" = 6.12 ]; then PUD_CHECKS=25; else PUD_CHECKS=26; fi
 pud_erofs() {
 	umount /mnt/xfs1g /mnt/ext41g /mnt/erofs1g 2>/dev/null
 	src=/tmp/erofs-src
-	t="erofs-1g: a file of a filesystem without PUD faults (erofs) takes PMDs, and mmap() does not align it to 1G"
+	t="erofs-1g: a file of a filesystem without PUD faults (erofs) takes PMDs"
 	mkdir -p $src /mnt/erofs1g && mount -t tmpfs -o size=2G tmpfs $src || die "mount -t tmpfs $src failed"
 	truncate -s $((262143 * 4096)) $src/a_pad && truncate -s 1G $src/big &&
 		printf 'big.....' | dd of=$src/big conv=notrunc 2>/dev/null ||

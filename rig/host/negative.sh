@@ -28,9 +28,9 @@
 #     12 reverted); suite fsdax-pud (dax_pud remap: the clone's PMD faults
 #     on a PUD folio warn).
 #   optin (make negative-optin): BASE=7.3, rig/negative/optin.diff: erofs
-#     takes PUD faults (sets FOP_DAX_PUD, as every filesystem did before
-#     mainline patch 13 made them opt-in); suite fsdax-pud (dax_pud nopud
-#     on erofs).
+#     takes PUD faults (its huge_fault handler passes PUD_ORDER on, as
+#     before mainline patch 13 made it fall back); suite fsdax-pud (dax_pud
+#     nopud on erofs).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
 case ${1:-} in mainline|pud-mainline|contents|remap|optin) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"

@@ -18,8 +18,7 @@
  *                              allocates at most 2 MiB
  *   dax_pud nopud FILE 0       FILE (1 GiB, one 1G-aligned extent) of a
  *                              filesystem that takes no PUD faults (erofs)
- *                              is mapped with PMDs, and mmap() does not
- *                              align it to 1G
+ *                              is mapped with PMDs
  *   dax_pud poison FILE 0      MADV_HWPOISON on one page of FILE mapped with
  *                              one PUD (1 GiB FILE) or PMDs (4 MiB FILE): the
  *                              kernel poisons that page (its pfn in the log,
@@ -708,19 +707,16 @@ static void do_alloc(const char *path, uint64_t seed)
 
 /*
  * nopud: FILE is 1 GiB in one 1G-aligned extent on a filesystem that takes
- * no PUD faults (no FOP_DAX_PUD: erofs, which shares deduplicated blocks
- * between files without reporting them as shared).  Mapped read-only at a
- * 1G-aligned address, reading every page must take 512 faults (PMDs), not
- * 1 (a PUD); and mmap() without a hint must not align such a file to 1G:
- * of 8 mappings, each followed by a 2M + 4K anonymous one so that the next
- * lands 4M lower or further, at most one may be 1G-aligned by chance.
+ * no PUD faults (erofs, which shares deduplicated blocks between files
+ * without reporting them as shared).  Mapped read-only at a 1G-aligned
+ * address, reading every page must take 512 faults (PMDs), not 1 (a PUD).
  */
 static void do_nopud(const char *path, uint64_t seed)
 {
 	size_t res = 2 * SZ_1G;
-	int fd, i, n1g = 0;
-	char *r, *a, *m[8], *pad[8];
 	long f0, rd;
+	char *r, *a;
+	int fd;
 
 	fd = open_dax(path, O_RDONLY);
 	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -735,21 +731,6 @@ static void do_nopud(const char *path, uint64_t seed)
 	check(rd == 512, "read faults where the filesystem takes no PUD faults",
 	      "%ld for 1 GiB at a 1G-aligned address (1 = PUD, 512 = PMD)", rd);
 	munmap(r, res);
-
-	for (i = 0; i < 8; i++) {
-		m[i] = mmap(NULL, SZ_1G, PROT_READ, MAP_SHARED, fd, 0);
-		pad[i] = mmap(NULL, SZ_2M + PG, PROT_NONE,
-			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (m[i] == MAP_FAILED || pad[i] == MAP_FAILED)
-			ksft_exit_fail_perror("mmap");
-		n1g += aligned(m[i], SZ_1G);
-	}
-	check(n1g <= 1, "mmap() does not align such a file to 1G",
-	      "%d of 8 mappings 1G-aligned", n1g);
-	for (i = 0; i < 8; i++) {
-		munmap(m[i], SZ_1G);
-		munmap(pad[i], SZ_2M + PG);
-	}
 	close(fd);
 }
 
