@@ -705,15 +705,20 @@ static void do_alloc(const char *path, uint64_t seed)
 	unlink(path);
 }
 
+static uint64_t pfn_at(int fd, size_t off);
+
 /*
  * nopud: FILE is 1 GiB in one 1G-aligned extent on a filesystem that takes
  * no PUD faults (erofs, which shares deduplicated blocks between files
  * without reporting them as shared).  Mapped read-only at a 1G-aligned
  * address, reading every page must take 512 faults (PMDs), not 1 (a PUD).
+ * Its first page's pfn must be 1G-aligned, or the count proves nothing; it
+ * is read last, as a 4K fault first would keep a PUD out anyway.
  */
 static void do_nopud(const char *path, uint64_t seed)
 {
 	size_t res = 2 * SZ_1G;
+	uint64_t pfn;
 	long f0, rd;
 	char *r, *a;
 	int fd;
@@ -731,6 +736,13 @@ static void do_nopud(const char *path, uint64_t seed)
 	check(rd == 512, "read faults where the filesystem takes no PUD faults",
 	      "%ld for 1 GiB at a 1G-aligned address (1 = PUD, 512 = PMD)", rd);
 	munmap(r, res);
+	pfn = pfn_at(fd, 0);
+	if (!pfn) {
+		close(fd);
+		skip_rest("no pfn from pagemap (needs CAP_SYS_ADMIN)");
+	}
+	check(!(pfn & (SZ_1G / PG - 1)), "FILE's first page is 1G-aligned in memory",
+	      "pfn %#llx", (unsigned long long)pfn);
 	close(fd);
 }
 
