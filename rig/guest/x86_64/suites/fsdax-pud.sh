@@ -1,8 +1,8 @@
 # TAP suite "fsdax-pud" (results/fsdax-pud.tap, rig.only=fsdax-pud): sourced by
 # the job test.sh once the namespaces exist (provision).
 # The fsdax PUD integrity checks (pud_checks in lib.sh) on a 1G-aligned file
-# on xfs and on ext4, and that an erofs file takes none.  Without fsdax PUD faults (rig.fsdax_pud=0) it is left
-# out.
+# on xfs and on ext4, and on 7.3 that an erofs file takes none (pud_erofs).
+# Without fsdax PUD faults (rig.fsdax_pud=0) it is left out.
 if [ -n "$FSDAX_PUD" ]; then
 	tap fsdax-pud "1..$PUD_CHECKS"
 	n=0
