@@ -31,8 +31,18 @@
 #     takes PUD faults (its huge_fault handler passes PUD_ORDER on, as
 #     before mainline patch 13 made it fall back); suite fsdax-pud (dax_pud
 #     nopud on erofs).
+#   smaps (make negative-smaps): BASE=7.3, rig/negative/smaps.diff: smaps,
+#     numa_maps and pagemap have no pud_entry again (mainline patches 42-44
+#     compiled out), so their walks split PUD leaves; suites fsdax-pud
+#     (dax_pud map: Rss 0 kB, no pfn in pagemap, and each read of the GiB
+#     after a /proc read faults again) and dax-selftests (dax_mapping_test
+#     huge_leaves on 1G slots: KVM's 1G leaves gone after the reads).
+#   split (make negative-split): BASE=7.3, rig/negative/split.diff: a VMA
+#     split leaves a PUD leaf in place (mainline patch 47 compiled out);
+#     suite fsdax-pud (dax_pud split: no fault to read the GiB after a
+#     split at 2 MiB, where 512 PMD faults are due).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
-case ${1:-} in mainline|pud-mainline|contents|remap|optin) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
+case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
@@ -57,7 +67,11 @@ remap)	DIFF=$TOP/rig/negative/remap.diff JOB=test SUITES=fsdax-pud
 	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-remap ;;
 optin)	DIFF=$TOP/rig/negative/optin.diff JOB=test SUITES=fsdax-pud
 	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-optin ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap or optin)" ;;
+smaps)	DIFF=$TOP/rig/negative/smaps.diff JOB=test SUITES="fsdax-pud dax-selftests"
+	KARGS="rig.only=fsdax-pud,dax-selftests" RESULTS=$TOP/results/negative-smaps ;;
+split)	DIFF=$TOP/rig/negative/split.diff JOB=test SUITES=fsdax-pud
+	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-split ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps or split)" ;;
 esac
 export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"

@@ -11,9 +11,10 @@
  * $KVM_DEVDAX_PATH) and checks KVM's leaf-count stats after each guest
  * checkpoint:
  *
- *  huge_leaves    every huge host page of the slot is one huge leaf; an
- *                 unmap (MADV_DONTNEED) that starts inside a huge leaf
- *                 takes every leaf it overlaps
+ *  huge_leaves    every huge host page of the slot is one huge leaf, also
+ *                 after the VMM's smaps, numa_maps and pagemap are
+ *                 read; an unmap (MADV_DONTNEED) that starts inside a
+ *                 huge leaf takes every leaf it overlaps
  *  misaligned     gpa and hva disagree modulo the huge page size: 4K only
  *  dirty_log      dirty logging splits to 4K, the bitmap holds exactly the
  *                 pages the guest wrote; disabling it brings huge leaves back
@@ -369,6 +370,40 @@ static u64 host_huge_chunks(struct userspace_mem_region *r, u64 len,
 }
 
 /*
+ * Read what tools that monitor a VMM read: /proc/self/smaps and numa_maps
+ * (where the kernel has NUMA) to their end, and pagemap over region @r.
+ */
+static void read_proc(struct userspace_mem_region *r)
+{
+	static const char * const files[] = { "smaps", "numa_maps" };
+	char path[64], buf[4096];
+	ssize_t n;
+	size_t off;
+	int fd, i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "/proc/self/%s", files[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0 && errno == ENOENT && i)
+			continue;
+		TEST_ASSERT(fd >= 0, "open %s", path);
+		do
+			n = read(fd, buf, sizeof(buf));
+		while (n > 0);
+		TEST_ASSERT(!n, "read %s", path);
+		close(fd);
+	}
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	TEST_ASSERT(fd >= 0, "open /proc/self/pagemap");
+	for (off = 0; off < slot_size; off += sizeof(buf) / 8 * PAGE_SIZE) {
+		n = pread(fd, buf, sizeof(buf),
+			  ((uintptr_t)r->host_mem + off) / PAGE_SIZE * 8);
+		TEST_ASSERT(n == sizeof(buf), "read /proc/self/pagemap");
+	}
+	close(fd);
+}
+
+/*
  * Every huge host page of the slot becomes one huge leaf.  An unmap range
  * that starts inside a huge leaf takes every leaf it overlaps.
  */
@@ -392,6 +427,19 @@ static void test_huge_leaves(void)
 		    "%lu huge leaves, want %lu", huge_leaves(vm), want);
 	if (huge_size == SZ_1G)
 		TEST_ASSERT_EQ(l.l2m, 0);
+
+	/*
+	 * Reading smaps, numa_maps or pagemap must leave the host's mappings
+	 * alone: a walk that split the host's PUDs zapped them, and the
+	 * guest's 1G leaves with them.
+	 */
+	read_proc(r);
+	after = huge_leaves(vm);
+	pr_info("huge_leaves: after reading smaps, numa_maps and pagemap: huge leaves %lu -> %lu\n",
+		want, after);
+	TEST_ASSERT(after == want,
+		    "%lu huge leaves after reading /proc/self/smaps, numa_maps and pagemap, want %lu",
+		    after, want);
 
 	/*
 	 * All but the first page.  The host reports the whole range to KVM

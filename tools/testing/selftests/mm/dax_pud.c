@@ -31,6 +31,9 @@
  *                              an address 2M- but not 1G-aligned takes
  *                              PMDs, and writeback write-protects them all
  *                              (uses patterns SEED and SEED+1)
+ *   dax_pud split FILE SEED    a VMA split inside a PUD mapping splits the
+ *                              PUD: at 2 MiB (the GiB is then read with
+ *                              PMDs), and at 4 KiB
  *   dax_pud cowbusy FILE SEED  a copy-on-write fault over the PMD entry of
  *                              a page that GUP holds waits for the page
  *                              without spinning, then completes (clones
@@ -54,21 +57,24 @@
  * a caller without CAP_SYS_ADMIN or a kernel without memory failure
  * ("poison") skip.
  *
- * PUD mappings cannot be read back from /proc (smaps and pagemap walks split
- * PUDs), so the mapping size is observed by its cost: touching every 4 KiB
- * page of 1 GiB takes 1 fault when it is one PUD, 512 with PMDs and 262144
- * with PTEs (getrusage(), minor and major faults).
+ * The size of a mapping cannot be read back from /proc (smaps counts a PUD
+ * as 512 PMDs would be counted, and pagemap reports pages), so it is
+ * observed by its cost: touching every 4 KiB page of 1 GiB takes 1 fault
+ * when it is one PUD, 512 with PMDs and 262144 with PTEs (getrusage(),
+ * minor and major faults).
  *
  * map: pwrite pattern SEED-1 (allocates written extents); mmap shared, the
  * address must be 1 GiB aligned (get_unmapped_area), and a second mmap() at
  * a hint that PMD padding fits must keep the hint; read every page (1
- * fault); write pattern SEED everywhere (1 more fault: the write fault on the
- * read-only PUD); msync(MS_SYNC), then read again (no fault: the sync
- * write-protects the PUD, it does not unmap it) and write again (one
- * write-protect fault, so the later write is tracked again); msync, and a
- * write faults once more (that fault dirtied the entry); pread sees the
- * pattern; punch a 2 MiB hole while mapped (zeros there, the rest
- * intact).
+ * fault); smaps counts the GiB and pagemap reports its pfns, and reading
+ * them or numa_maps leaves the PUD mapped (reading the GiB again takes no
+ * fault); write pattern SEED everywhere
+ * (1 more fault: the write fault on the read-only PUD); msync(MS_SYNC),
+ * then read again (no fault: the sync write-protects the PUD, it does not
+ * unmap it) and write again (one write-protect fault, so the later write
+ * is tracked again); msync, and a write faults once more (that fault
+ * dirtied the entry); pread sees the pattern; punch a 2 MiB hole while
+ * mapped (zeros there, the rest intact).
  *
  * Output: TAP, one test per check (what was measured on a "# " line before
  * it), and "# key=value" lines of the counts; exits with KSFT_PASS when
@@ -292,9 +298,84 @@ static void pwrite_pattern(int fd, uint64_t seed)
 		ksft_exit_fail_perror("fsync");
 }
 
+/* The Rss of the mapping that starts at @start (/proc/self/smaps), or -1. */
+static long vma_rss_kb(const void *start)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	unsigned long from, to;
+	char line[256];
+	int in = 0;
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &from, &to) == 2)	/* a mapping's first line */
+			in = from == (uintptr_t)start;
+		else if (in && sscanf(line, "Rss: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+/* pfn mapped at @p, from pagemap (0 if none, or without CAP_SYS_ADMIN). */
+static uint64_t pagemap_pfn(void *p)
+{
+	uint64_t e = 0;
+	int pm;
+
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0 || pread(pm, &e, 8, (uintptr_t)p / PG * 8) != 8)
+		e = 0;
+	if (pm >= 0)
+		close(pm);
+	return (e >> 63) ? (e & ((1ULL << 55) - 1)) : 0;
+}
+
+/* pfn of FILE's page at OFF, through a 4K mapping of its own. */
+static uint64_t pfn_at(int fd, size_t off)
+{
+	uint64_t *p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, off);
+	uint64_t pfn;
+
+	if (p == MAP_FAILED)
+		return 0;
+	READ_WORD(p);
+	pfn = pagemap_pfn(p);
+	munmap(p, PG);
+	return pfn;
+}
+
+/* Read the file at @path to its end; the bytes read, or -1. */
+static long read_proc(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char buf[4096];
+	long n = 0;
+	size_t r;
+
+	if (!f)
+		return -1;
+	while ((r = fread(buf, 1, sizeof(buf), f)) > 0)
+		n += r;
+	fclose(f);
+	return n;
+}
+
+/* Faults taken to read the GiB at @m (pattern @seed); -1 if it differs. */
+static long reread_faults(uint64_t *m, uint64_t seed)
+{
+	long f0 = faults();
+	size_t bad = bad_pages(m, 0, SZ_1G, seed);
+
+	return bad ? -1 : faults() - f0;
+}
+
 static void do_map(const char *path, uint64_t seed)
 {
-	long f0, rd, wr, reread, resync, rewr;
+	long f0, rd, wr, reread, resync, rewr, kb, len, after[3];
+	uint64_t pfn, want;
 	size_t bad, nz = 0;
 	uint64_t *m;
 	int fd, r;
@@ -311,6 +392,29 @@ static void do_map(const char *path, uint64_t seed)
 	rd = faults() - f0;
 	check(!bad, "read through the mapping", "%zu bad pages", bad);
 	check(rd == 1, "read faults", "%ld for 1 GiB (1 = PUD, 512 = PMD)", rd);
+
+	/*
+	 * Reading smaps, pagemap or numa_maps must leave the PUD mapped: a
+	 * walk that split it would zap it (and the stage-2 leaves of a guest
+	 * whose memory it is), and report none of it.  Each read of the GiB
+	 * after them must take no fault (-1: the data differs).
+	 */
+	kb = vma_rss_kb(m);
+	after[0] = reread_faults(m, seed - 1);
+	check(kb == SZ_1G / 1024, "smaps counts the PUD mapping",
+	      "Rss %ld kB (1048576: the GiB)", kb);
+	check(!after[0], "read faults after reading smaps", "%ld", after[0]);
+	want = pfn_at(fd, SZ_1G / 2);
+	pfn = pagemap_pfn((char *)m + SZ_1G / 2);
+	after[1] = reread_faults(m, seed - 1);
+	check(want && pfn == want, "pagemap reports the PUD's page",
+	      "pfn %#llx at 512 MiB, the file's %#llx (0: none)",
+	      (unsigned long long)pfn, (unsigned long long)want);
+	check(!after[1], "read faults after reading pagemap", "%ld", after[1]);
+	len = read_proc("/proc/self/numa_maps");
+	after[2] = reread_faults(m, seed - 1);
+	check(len > 0 && !after[2], "read faults after reading numa_maps",
+	      "%ld (%ld bytes of numa_maps)", after[2], len);
 
 	f0 = faults();
 	fill(m, 0, SZ_1G, seed);
@@ -357,6 +461,8 @@ static void do_map(const char *path, uint64_t seed)
 	ksft_print_msg("read_faults_after_msync=%ld write_faults_after_msync=%ld\n",
 		       reread, resync);
 	ksft_print_msg("write_faults_after_next_msync=%ld\n", rewr);
+	ksft_print_msg("smaps_rss_kb=%ld read_faults_after_smaps=%ld pagemap=%ld numa_maps=%ld\n",
+		       kb, after[0], after[1], after[2]);
 	munmap(m, SZ_1G);
 	close(fd);
 }
@@ -705,8 +811,6 @@ static void do_alloc(const char *path, uint64_t seed)
 	unlink(path);
 }
 
-static uint64_t pfn_at(int fd, size_t off);
-
 /*
  * nopud: FILE is 1 GiB in one 1G-aligned extent on a filesystem that takes
  * no PUD faults (erofs, which shares deduplicated blocks between files
@@ -758,37 +862,6 @@ static void on_mce(int sig, siginfo_t *si, void *uc)
 	bus_lsb = si->si_addr_lsb;
 	bus_code = si->si_code;
 	siglongjmp(jb, 1);
-}
-
-/* pfn mapped at @p, from pagemap (0 if none, or without CAP_SYS_ADMIN). */
-static uint64_t pagemap_pfn(void *p)
-{
-	uint64_t e = 0;
-	int pm;
-
-	pm = open("/proc/self/pagemap", O_RDONLY);
-	if (pm < 0 || pread(pm, &e, 8, (uintptr_t)p / PG * 8) != 8)
-		e = 0;
-	if (pm >= 0)
-		close(pm);
-	return (e >> 63) ? (e & ((1ULL << 55) - 1)) : 0;
-}
-
-/*
- * pfn of FILE's page at OFF, through a 4K mapping of its own (a pagemap
- * walk would split a PUD mapping).
- */
-static uint64_t pfn_at(int fd, size_t off)
-{
-	uint64_t *p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, off);
-	uint64_t pfn;
-
-	if (p == MAP_FAILED)
-		return 0;
-	READ_WORD(p);
-	pfn = pagemap_pfn(p);
-	munmap(p, PG);
-	return pfn;
 }
 
 /* pfn of the last "Sending SIGBUS to COMM:PID" line in the kernel log. */
@@ -975,27 +1048,6 @@ static void do_fork(const char *path, uint64_t seed)
 	close(fd);
 }
 
-/* The Rss of the mapping that starts at @start (/proc/self/smaps), or -1. */
-static long vma_rss_kb(const void *start)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	unsigned long from, to;
-	char line[256];
-	int in = 0;
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &from, &to) == 2)	/* a mapping's first line */
-			in = from == (uintptr_t)start;
-		else if (in && sscanf(line, "Rss: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
 /*
  * misaligned: FILE is mapped twice, first at a 1G-aligned address (one PUD,
  * whose DAX entry covers the GiB), then at an address 2 MiB past a 1G
@@ -1067,7 +1119,6 @@ static void do_misaligned(const char *path, uint64_t seed)
 	check(!rc, "msync again", "%s", err(rc));
 	bad = bad_pread(fd, SZ_1G, seed + 1);
 	check(!bad, "pread sees what the second mapping wrote", "%zu bad pages", bad);
-	/* Last of the PUD mapping's checks: a smaps walk splits PUDs. */
 	kb = vma_rss_kb(m2);
 	check(kb == SZ_1G / 1024, "smaps counts the second mapping's Rss",
 	      "%ld kB (1048576: 512 PMDs of 2 MiB)", kb);
@@ -1089,6 +1140,62 @@ static void do_misaligned(const char *path, uint64_t seed)
 	alarm(0);
 	check(!rc, "a punch completes once the mappings are gone", "%s%s", err(rc),
 	      rc && errno == EINTR ? " after 30 s: a reference is left" : "");
+	close(fd);
+}
+
+/*
+ * split: no PUD leaf may be left across two VMAs, so a VMA split inside a
+ * PUD mapping must split the PUD, as it splits a PMD.  FILE (pattern SEED)
+ * is mapped with one PUD and read; madvise(MADV_DONTFORK) of 2 MiB at
+ * 2 MiB splits the VMA in three, and reading the GiB again must then take
+ * 512 faults (PMDs map the parts; a PUD left in place takes none).  FILE
+ * is mapped with one PUD again, and mprotect() of the page at 4 KiB splits
+ * the VMA where not even a PMD fits (a PUD left in place made the PMD
+ * split that follows read the mapped memory as a page table): the data
+ * must read back, and a punch must complete once the parts are unmapped.
+ */
+static void do_split(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	size_t bad;
+	uint64_t *m;
+	long f0, n;
+	int fd, r;
+
+	fd = open_dax(path, O_RDWR);
+	pwrite_pattern(fd, seed);
+	m = map_file(fd);
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	n = faults() - f0;
+	check(aligned(m, SZ_1G) && !bad && n == 1, "read through one PUD",
+	      "%p, %zu bad pages, %ld fault(s)", (void *)m, bad, n);
+	r = madvise((char *)m + SZ_2M, SZ_2M, MADV_DONTFORK);
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	n = faults() - f0;
+	check(!r && !bad && n == 512, "read faults after a VMA split at 2 MiB",
+	      "%s, %zu bad pages, %ld faults (512: the split took the PUD; 0: it spans the VMAs)",
+	      err(r), bad, n);
+	ksft_print_msg("read_faults_after_split=%ld\n", n);
+	munmap(m, SZ_1G);
+
+	m = map_file(fd);
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	n = faults() - f0;
+	check(!bad && n == 1, "read through one PUD again", "%zu bad pages, %ld fault(s)",
+	      bad, n);
+	r = mprotect((char *)m + PG, PG, PROT_READ);
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	check(!r && !bad, "mprotect() of the page at 4 KiB, then a read",
+	      "%s, %zu bad pages", err(r), bad);
+	munmap(m, SZ_1G);
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	alarm(30);
+	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
+	alarm(0);
+	check(!r, "a punch completes once the parts are unmapped", "%s", err(r));
 	close(fd);
 }
 
@@ -1676,6 +1783,7 @@ static const struct {
 	{ "poison", do_poison },
 	{ "fork", do_fork },
 	{ "misaligned", do_misaligned },
+	{ "split", do_split },
 	{ "cowbusy", do_cowbusy },
 	{ "cowfull", do_cowfull },
 	{ "remap", do_remap },
