@@ -250,6 +250,8 @@ pud_checks() {
 	pud_step "$1-1g: a second mapping, 2M- but not 1G-aligned, takes PMDs inside the PUD entry; writeback write-protects them all" /rig/dax_pud misaligned $f $((seed + 4))
 	fresh1g $1 $f
 	pud_step "$1-1g: a VMA split inside a PUD mapping splits the PUD" /rig/dax_pud split $f $((seed + 8))
+	fresh1g $1 $f
+	pud_step "$1-1g: mremap() moves a PUD mapping whole, and splits it for a part" /rig/dax_pud mremap $f $((seed + 9))
 	pud_poison $1
 	# xfs: made with reflink=1 (mkfs.xfs's default): no PUD entry may
 	# cover shared blocks (a COW write under one made umount BUG()).
@@ -283,7 +285,7 @@ pud_checks() {
 }
 # PUD_CHECKS: how many steps pud_checks runs for xfs and ext4 together.
 # pud_erofs: one more on 7.3 (the 6.12 kernel has no erofs).
-if [ "$BASE" = 6.12 ]; then PUD_CHECKS=26; else PUD_CHECKS=28; fi
+if [ "$BASE" = 6.12 ]; then PUD_CHECKS=28; else PUD_CHECKS=30; fi
 
 # pud_erofs: a 1 GiB file in one 1G-aligned extent of erofs, which takes no
 # PUD faults (it shares deduplicated blocks between files without reporting

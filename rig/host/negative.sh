@@ -41,8 +41,12 @@
 #     split leaves a PUD leaf in place (mainline patch 47 compiled out);
 #     suite fsdax-pud (dax_pud split: no fault to read the GiB after a
 #     split at 2 MiB, where 512 PMD faults are due).
+#   mremap (make negative-mremap): BASE=7.3, rig/negative/mremap.diff:
+#     get_old_pud() clears a PUD leaf as a bad PUD again (mainline patch 49
+#     in part); suite fsdax-pud (dax_pud mremap: a fault after the move, a
+#     punch that waits for the reference the cleared PUD held).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
-case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
+case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split|mremap) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
@@ -71,7 +75,9 @@ smaps)	DIFF=$TOP/rig/negative/smaps.diff JOB=test SUITES="fsdax-pud dax-selftest
 	KARGS="rig.only=fsdax-pud,dax-selftests" RESULTS=$TOP/results/negative-smaps ;;
 split)	DIFF=$TOP/rig/negative/split.diff JOB=test SUITES=fsdax-pud
 	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-split ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps or split)" ;;
+mremap)	DIFF=$TOP/rig/negative/mremap.diff JOB=test SUITES=fsdax-pud
+	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-mremap ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps, split or mremap)" ;;
 esac
 export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"
