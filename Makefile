@@ -19,7 +19,8 @@
 # patches/); mirror (mainline);
 # negative, negative-pud, negative-reliability (6.12), negative-mainline,
 # negative-pud-mainline, negative-contents, negative-remap, negative-optin,
-# negative-smaps, negative-split, negative-mremap (7.3): the tests
+# negative-smaps, negative-split, negative-mremap, negative-swapoff (7.3):
+# the tests
 # must fail on a deliberately broken kernel.
 
 SHELL := /bin/bash
@@ -35,7 +36,7 @@ NOGB_TIMEOUT ?= 600
 RISCV64_TIMEOUT ?= 2400
 
 .PHONY: run run-kernel run-initramfs test build deps qemu tree apply export mirror check kernel selftests \
-	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents negative-remap negative-optin negative-smaps negative-split negative-mremap arm64 arm64-build arm64-test riscv64 riscv64-build riscv64-test kernel-debug reliability \
+	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents negative-remap negative-optin negative-smaps negative-split negative-mremap negative-swapoff arm64 arm64-build arm64-test riscv64 riscv64-build riscv64-test kernel-debug reliability \
 	reliability-test l2stat shell clean distclean help
 
 # make run builds only what it boots: a lean kernel of its own (VARIANT=run:
@@ -203,6 +204,8 @@ negative-split: qemu selftests
 	@$(R)/negative.sh split
 negative-mremap: qemu selftests
 	@$(R)/negative.sh mremap
+negative-swapoff: qemu selftests
+	@$(R)/negative.sh swapoff
 negative-reliability: qemu stable-build
 	@$(R)/negative.sh reliability
 export:

@@ -44,9 +44,13 @@
 #   mremap (make negative-mremap): BASE=7.3, rig/negative/mremap.diff:
 #     get_old_pud() clears a PUD leaf as a bad PUD again (mainline patch 49
 #     in part); suite fsdax-pud (dax_pud mremap: a fault after the move, a
-#     punch that waits for the reference the cleared PUD held).
+#     punch that waits for the reference the cleared PUD held; only that one
+#     of the steps of pud_last runs, rig.pud_last=mremap).
+#   swapoff (make negative-swapoff): BASE=7.3, rig/negative/swapoff.diff:
+#     unuse_pud_range() clears a PUD leaf as a bad PUD again (mainline patch
+#     51 reverted); suite fsdax-pud (dax_pud swapoff, rig.pud_last=swapoff).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
-case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split|mremap) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
+case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split|mremap|swapoff) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
@@ -76,8 +80,10 @@ smaps)	DIFF=$TOP/rig/negative/smaps.diff JOB=test SUITES="fsdax-pud dax-selftest
 split)	DIFF=$TOP/rig/negative/split.diff JOB=test SUITES=fsdax-pud
 	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-split ;;
 mremap)	DIFF=$TOP/rig/negative/mremap.diff JOB=test SUITES=fsdax-pud
-	KARGS="rig.only=fsdax-pud" RESULTS=$TOP/results/negative-mremap ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps, split or mremap)" ;;
+	KARGS="rig.only=fsdax-pud rig.pud_last=mremap" RESULTS=$TOP/results/negative-mremap ;;
+swapoff) DIFF=$TOP/rig/negative/swapoff.diff JOB=test SUITES=fsdax-pud
+	KARGS="rig.only=fsdax-pud rig.pud_last=swapoff" RESULTS=$TOP/results/negative-swapoff ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps, split, mremap or swapoff)" ;;
 esac
 export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"

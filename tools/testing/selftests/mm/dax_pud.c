@@ -36,6 +36,9 @@
  *                              PMDs), and at 4 KiB
  *   dax_pud mremap FILE SEED   mremap() moves a PUD mapping whole, and
  *                              splits it where a part of it moves
+ *   dax_pud swapoff FILE SEED  swapoff() while a private PUD mapping's
+ *                              anonymous page is swapped out leaves the PUD
+ *                              ($DAX_PUD_SWAP: a swap device, mkswap'ed)
  *   dax_pud cowbusy FILE SEED  a copy-on-write fault over the PMD entry of
  *                              a page that GUP holds waits for the page
  *                              without spinning, then completes (clones
@@ -100,6 +103,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/swap.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
@@ -1267,6 +1271,70 @@ static void do_mremap(const char *path, uint64_t seed)
 }
 
 /*
+ * swapoff: FILE (pattern SEED) is extended by a 2 MiB hole and mapped
+ * private with one PUD; a store into the hole gives the VMA an anonymous
+ * page, which MADV_PAGEOUT swaps out to $DAX_PUD_SWAP.  swapoff() walks
+ * the page tables of every VMA with anonymous pages for swap entries: it
+ * must bring the page back and leave the PUD mapped (reading the GiB
+ * again takes no fault).  A walk that took the PUD leaf for a bad table
+ * cleared it and leaked its folio reference: a punch then waited for good.
+ */
+static void do_swapoff(const char *path, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	const char *dev = getenv("DAX_PUD_SWAP");
+	size_t len = SZ_1G + SZ_2M, bad;
+	uint64_t *m, e = 0;
+	long f0, n;
+	int fd, pm, rc;
+
+	if (!dev || !*dev)
+		skip_rest("no swap device ($DAX_PUD_SWAP)");
+	fd = open_dax(path, O_RDWR);
+	pwrite_pattern(fd, seed);
+	if (ftruncate(fd, len))
+		ksft_exit_fail_perror("ftruncate");
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		ksft_exit_fail_perror("mmap MAP_PRIVATE");
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	n = faults() - f0;
+	check(aligned(m, SZ_1G) && !bad && n == 1, "read through one PUD",
+	      "%p, %zu bad pages, %ld fault(s)", (void *)m, bad, n);
+	WRITE_WORD(&m[SZ_1G / 8], seed);
+	if (swapon(dev, 0))
+		skip_rest(strerror(errno));
+	rc = madvise((char *)m + SZ_1G, PG, MADV_PAGEOUT);
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0 || pread(pm, &e, 8, ((uintptr_t)m + SZ_1G) / PG * 8) != 8)
+		e = 0;
+	if (pm >= 0)
+		close(pm);
+	check(!rc && (e >> 62 & 1), "MADV_PAGEOUT swaps the anonymous page out",
+	      "%s, pagemap entry %#llx (bit 62: swapped)", err(rc), (unsigned long long)e);
+	rc = swapoff(dev);
+	check(!rc, "swapoff", "%s", err(rc));
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	n = faults() - f0;
+	bad += READ_WORD(&m[SZ_1G / 8]) != seed;
+	check(!bad && !n, "read faults after swapoff",
+	      "%zu bad pages, %ld faults (0: the PUD is still mapped)", bad, n);
+	ksft_print_msg("read_faults_after_swapoff=%ld\n", n);
+	munmap(m, len);
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	alarm(30);
+	rc = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
+	alarm(0);
+	check(!rc, "a punch completes once the mapping is gone", "%s%s", err(rc),
+	      rc && errno == EINTR ? " after 30 s: a reference is left" : "");
+	if (ftruncate(fd, SZ_1G))
+		ksft_exit_fail_perror("ftruncate");
+	close(fd);
+}
+
+/*
  * The state letter of process @pid and the CPU time it used (user and
  * system, in clock ticks), from /proc/PID/stat; 0 if that could not be read.
  */
@@ -1852,6 +1920,7 @@ static const struct {
 	{ "misaligned", do_misaligned },
 	{ "split", do_split },
 	{ "mremap", do_mremap },
+	{ "swapoff", do_swapoff },
 	{ "cowbusy", do_cowbusy },
 	{ "cowfull", do_cowfull },
 	{ "remap", do_remap },
