@@ -289,9 +289,9 @@ if [ "$BASE" = 6.12 ]; then PUD_CHECKS=26; else PUD_CHECKS=28; fi
 if [ -n "$PUD_LAST" ]; then PUD_CHECKS=$((PUD_CHECKS + 1)); else PUD_CHECKS=$((PUD_CHECKS + 2)); fi
 
 # pud_last: the steps whose bug, where its fix is missing, leaks a folio
-# reference that no unmount of the filesystem gets past (mremap() and
-# swapoff() took a PUD leaf for a bad table and cleared it): they run
-# last in the suite, on xfs, as the next mkfs of the namespace would hang.
+# reference (mremap() and swapoff() took a PUD leaf for a bad table and
+# cleared it), which might keep the filesystem from unmounting: they run
+# last in the suite, on xfs.
 # rig.pud_last=STEP (make negative-mremap, negative-swapoff) runs that one
 # only.  swapoff swaps to the 2M xfs namespace, which the suites after
 # this one make anew.

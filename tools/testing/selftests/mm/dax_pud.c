@@ -1216,9 +1216,9 @@ static void do_split(const char *path, uint64_t seed)
  * to another 1G-aligned address, where reading it must take no fault (the
  * PUD moved with it); 2 MiB of it is then moved elsewhere (the PUD must be
  * split, not moved or dropped), and both places must read back.  Once all
- * is unmapped, a punch must complete: a move that dropped the PUD as a
- * "bad pud" left its folio reference and rmap behind, and the punch
- * waited for good (the move itself took nothing with it: 1 fault).
+ * is unmapped, a punch must complete.  (A move that cleared the PUD as a
+ * "bad pud" took nothing with it, so the GiB took a fault at its new
+ * place, and left the PUD's RSS count behind.)
  */
 static void do_mremap(const char *path, uint64_t seed)
 {
@@ -1277,7 +1277,7 @@ static void do_mremap(const char *path, uint64_t seed)
  * the page tables of every VMA with anonymous pages for swap entries: it
  * must bring the page back and leave the PUD mapped (reading the GiB
  * again takes no fault).  A walk that took the PUD leaf for a bad table
- * cleared it and leaked its folio reference: a punch then waited for good.
+ * cleared it (a fault to read the GiB again) and left its RSS count behind.
  */
 static void do_swapoff(const char *path, uint64_t seed)
 {
