@@ -87,6 +87,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -1271,25 +1272,50 @@ static void do_mremap(const char *path, uint64_t seed)
 }
 
 /*
+ * The pagemap entry of the page mapped at @p (0 if it cannot be read):
+ * bit 63 present, bit 62 swapped.
+ */
+static uint64_t pagemap_entry(const void *p)
+{
+	uint64_t e = 0;
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+
+	if (pm < 0 || pread(pm, &e, 8, (uintptr_t)p / PG * 8) != 8)
+		e = 0;
+	if (pm >= 0)
+		close(pm);
+	return e;
+}
+
+/*
  * swapoff: FILE (pattern SEED) is extended by a 2 MiB hole and mapped
  * private with one PUD; a store into the hole gives the VMA an anonymous
- * page, which MADV_PAGEOUT swaps out to $DAX_PUD_SWAP.  swapoff() walks
- * the page tables of every VMA with anonymous pages for swap entries: it
- * must bring the page back and leave the PUD mapped (reading the GiB
- * again takes no fault).  A walk that took the PUD leaf for a bad table
- * cleared it (a fault to read the GiB again) and left its RSS count behind.
+ * page, which MADV_PAGEOUT swaps out to $DAX_PUD_SWAP (swapped on with the
+ * highest priority, the task kept on one CPU so that its new page is on
+ * the LRU list that MADV_PAGEOUT drains; the rest skips where the page was
+ * not swapped out all the same).  swapoff() walks the page tables of every
+ * VMA with anonymous pages for swap entries: it must bring the page back
+ * and leave the PUD mapped (pagemap, which walks the page tables, shows
+ * the GiB present, and reading it again takes no fault).  A walk that
+ * took the PUD leaf for a bad table cleared it (a fault to read the GiB
+ * again) and left its RSS count behind.
  */
 static void do_swapoff(const char *path, uint64_t seed)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	const char *dev = getenv("DAX_PUD_SWAP");
 	size_t len = SZ_1G + SZ_2M, bad;
-	uint64_t *m, e = 0;
+	cpu_set_t cpus;
+	uint64_t *m, e;
 	long f0, n;
-	int fd, pm, rc;
+	int fd, rc;
 
 	if (!dev || !*dev)
 		skip_rest("no swap device ($DAX_PUD_SWAP)");
+	CPU_ZERO(&cpus);
+	CPU_SET(sched_getcpu(), &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		ksft_exit_fail_perror("sched_setaffinity");
 	fd = open_dax(path, O_RDWR);
 	pwrite_pattern(fd, seed);
 	if (ftruncate(fd, len))
@@ -1303,18 +1329,22 @@ static void do_swapoff(const char *path, uint64_t seed)
 	check(aligned(m, SZ_1G) && !bad && n == 1, "read through one PUD",
 	      "%p, %zu bad pages, %ld fault(s)", (void *)m, bad, n);
 	WRITE_WORD(&m[SZ_1G / 8], seed);
-	if (swapon(dev, 0))
+	if (swapon(dev, SWAP_FLAG_PREFER | SWAP_FLAG_PRIO_MASK))
 		skip_rest(strerror(errno));
 	rc = madvise((char *)m + SZ_1G, PG, MADV_PAGEOUT);
-	pm = open("/proc/self/pagemap", O_RDONLY);
-	if (pm < 0 || pread(pm, &e, 8, ((uintptr_t)m + SZ_1G) / PG * 8) != 8)
-		e = 0;
-	if (pm >= 0)
-		close(pm);
-	check(!rc && (e >> 62 & 1), "MADV_PAGEOUT swaps the anonymous page out",
-	      "%s, pagemap entry %#llx (bit 62: swapped)", err(rc), (unsigned long long)e);
+	e = pagemap_entry((char *)m + SZ_1G);
+	ksft_print_msg("after MADV_PAGEOUT (%s): pagemap entry %#llx (bit 62: swapped)\n",
+		       err(rc), (unsigned long long)e);
+	if (rc || !(e >> 62 & 1)) {
+		swapoff(dev);
+		skip_rest("MADV_PAGEOUT did not swap the anonymous page out");
+	}
 	rc = swapoff(dev);
 	check(!rc, "swapoff", "%s", err(rc));
+	e = pagemap_entry(m) & pagemap_entry((char *)m + SZ_1G - PG);
+	check(e >> 63 & 1, "the GiB is still mapped after swapoff",
+	      "pagemap entries of its first and last pages: present %d",
+	      (int)(e >> 63 & 1));
 	f0 = faults();
 	bad = bad_pages(m, 0, SZ_1G, seed);
 	n = faults() - f0;
