@@ -35,7 +35,7 @@ REL_TIMEOUT ?= 2400
 NOGB_TIMEOUT ?= 600
 RISCV64_TIMEOUT ?= 2400
 
-.PHONY: run run-kernel run-initramfs test build deps qemu tree apply export mirror check kernel selftests \
+.PHONY: run run-kernel run-initramfs matrix test build deps qemu tree apply export mirror check kernel selftests \
 	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents negative-remap negative-optin negative-smaps negative-split negative-mremap negative-swapoff arm64 arm64-build arm64-test riscv64 riscv64-build riscv64-test kernel-debug reliability \
 	reliability-test l2stat shell clean distclean help
 
@@ -59,6 +59,13 @@ run: run-initramfs
 	 else rc=1; fi; \
 	 [ $$rc = 0 ] && echo "make run: every guest booted and its data checked out" || \
 	 { echo "make run: FAILED (see the lines above)"; exit 1; }
+# The alignment matrix: KVM's leaves for a 1 GiB file over namespaces x
+# filesystems x ways to make the file, each checked against dax_layout's
+# prediction (rig/guest/x86_64/matrix.sh; make run's kernel, one boot).
+MATRIX_TIMEOUT ?= 3000
+matrix: run-initramfs
+	@rc=0; VARIANT=run $(R)/boot.sh matrix $(MATRIX_TIMEOUT) || rc=$$?; \
+	 $(R)/matrix.sh || rc=1; exit $$rc
 run-kernel: apply
 	@VARIANT=run $(R)/kernel.sh
 run-initramfs: run-kernel

@@ -22,6 +22,7 @@ for f in $FIRMWARE; do [ -f "$f" ] || fail "initramfs: $f missing: run 'make dep
 prog=selftests; [ "$RUNONLY" = 1 ] && prog=run-initramfs
 [ -x "$BDIR/daxvm$PSFX" ] || fail "initramfs: daxvm$PSFX missing: run 'make $prog'"
 [ -x "$BDIR/l2pat$PSFX" ] || fail "initramfs: l2pat$PSFX missing: run 'make $prog'"
+[ -x "$BDIR/dax_layout$PSFX" ] || fail "initramfs: dax_layout$PSFX missing: run 'make $prog'"
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,run,etc,rig,selftests,lib64}
 for b in $BINS; do
@@ -58,6 +59,7 @@ cp "$TOP"/rig/guest/x86_64/suites/*.sh "$ROOT/rig/suites/"
 cp "$TOP/rig/guest/init" "$ROOT/init"
 chmod +x "$ROOT/init" "$ROOT"/rig/*.sh
 cp "$BDIR/daxvm$PSFX" "$ROOT/rig/daxvm"
+cp "$BDIR/dax_layout$PSFX" "$ROOT/rig/dax_layout"
 for f in $FIRMWARE; do mkdir -p "$ROOT$(dirname "$f")"; cp -L "$f" "$ROOT$f"; done
 # The L2 guest: our own kernel, and an initramfs whose only file is l2pat
 # as /init (it mounts devtmpfs itself for its console).

@@ -4,17 +4,20 @@
 . "$(dirname "$0")/common.sh"
 MK=; [ "${VARIANT:-}" = run ] && MK=run-
 [ -d "$OBJ/usr/include/linux" ] || fail "no kernel headers: run 'make ${MK}kernel' first"
-# make run (VARIANT=run) boots only daxvm and the L2 guest's l2pat.
+# make run (VARIANT=run) boots only daxvm, dax_layout and the L2 guest's l2pat.
 # Its own copies (-run), so that it never rewrites make test's under a
 # build running beside it.
 progs() {
 	gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BDIR/daxvm$1" "$TOP/rig/progs/daxvm.c" ||
 		fail "daxvm build failed"
 	gcc -static -O2 -Wall -Werror -o "$BDIR/l2pat$1" "$TOP/rig/progs/l2pat.c" || fail "l2pat build failed"
+	# The series' user tool, from the tree.
+	gcc -static -O2 -Wall -Werror -isystem "$OBJ/usr/include" -o "$BDIR/dax_layout$1" \
+		"$SRC/tools/kvm/dax_layout/dax_layout.c" || fail "dax_layout (tools/kvm/dax_layout) build failed: is the series applied?"
 }
 if [ "${VARIANT:-}" = run ]; then
 	progs -run
-	say "selftests: daxvm and l2pat only (make run; make test builds the KVM selftests)"
+	say "selftests: daxvm, l2pat and dax_layout only (make run; make test builds the KVM selftests)"
 	exit 0
 fi
 say "selftests: building KVM selftests statically from ${SRC#$TOP/} (BASE=$BASE)"

@@ -8,7 +8,8 @@
  * space, aligned to 1 GiB, and gives it to a one-vCPU KVM guest as a
  * memslot at GPA.  The
  * guest, in 32-bit protected mode without paging, writes one dword per
- * 4 KiB page over the whole slot (value = gpa ^ seed) and halts.  daxvm
+ * 4 KiB page (or per STRIDE bytes, -t) over the whole slot (value =
+ * gpa ^ seed) and halts.  daxvm
  * then prints KVM's own leaf counts for the VM (binary stats pages_4k,
  * pages_2m, pages_1g), the time the guest took to populate the slot, and
  * verifies the pattern through the mapping and, for regular files, through
@@ -60,13 +61,15 @@ static double now_ms(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: daxvm [-s SIZE] [-o OFFSET] [-g GPA] [-S SEED] [-l LABEL] PATH\n"
+		"usage: daxvm [-s SIZE] [-o OFFSET] [-g GPA] [-S SEED] [-t STRIDE] [-l LABEL] PATH\n"
 		"  PATH    file on a -o dax filesystem, or /dev/daxX.Y; or, to compare,\n"
 		"          a file on hugetlbfs, or \"anon\" (anonymous THP memory)\n"
 		"  -s      bytes to map and populate (default 1G)\n"
 		"  -o      offset into PATH (default 0)\n"
 		"  -g      guest physical address of the slot (default 1G; GPA+SIZE <= 4G)\n"
 		"  -S      pattern seed (default 0x5a5a0000)\n"
+		"  -t      write one dword per STRIDE bytes (default 4K): with 2M, one\n"
+		"          per 2 MiB chunk, so pages_4k counts the chunks mapped with 4K\n"
 		"  -l      label printed as backing= (default PATH)\n");
 	exit(2);
 }
@@ -76,14 +79,14 @@ int main(int argc, char **argv)
 	/*
 	 * 32-bit code at CODE_GPA: esi = gpa, ecx = pages, edx = seed.
 	 *   loop: mov eax,esi; xor eax,edx; mov [esi],eax;
-	 *         add esi,0x1000; dec ecx; jnz loop; hlt
+	 *         add esi,STRIDE; dec ecx; jnz loop; hlt
 	 */
-	static const uint8_t code[] = {
+	uint8_t code[] = {
 		0x89, 0xf0, 0x31, 0xd0, 0x89, 0x06,
 		0x81, 0xc6, 0x00, 0x10, 0x00, 0x00,
 		0x49, 0x75, 0xf1, 0xf4,
 	};
-	unsigned long long size = SZ_1G, offset = 0, gpa = SZ_1G;
+	unsigned long long size = SZ_1G, offset = 0, gpa = SZ_1G, stride = SZ_4K;
 	uint32_t seed = 0x5a5a0000;
 	struct kvm_userspace_memory_region r;
 	int kvm, vm, vcpu, fd = -1, stats_fd, opt;
@@ -98,12 +101,13 @@ int main(int argc, char **argv)
 	int mmap_sz;
 	void *resv;
 
-	while ((opt = getopt(argc, argv, "s:o:g:S:l:h")) != -1) {
+	while ((opt = getopt(argc, argv, "s:o:g:S:t:l:h")) != -1) {
 		switch (opt) {
 		case 's': size = parse_size(optarg); break;
 		case 'o': offset = parse_size(optarg); break;
 		case 'g': gpa = parse_size(optarg); break;
 		case 'S': seed = strtoul(optarg, NULL, 0); break;
+		case 't': stride = parse_size(optarg); break;
 		case 'l': label = optarg; break;
 		default: usage();
 		}
@@ -115,8 +119,10 @@ int main(int argc, char **argv)
 		label = path;
 	errno = 0;
 	if (!size || size % SZ_4K || gpa % SZ_4K || gpa < 0x100000 ||
-	    gpa + size > 0x100000000ULL)
-		die("need 4K-aligned SIZE and GPA with 1M <= GPA, GPA+SIZE <= 4G");
+	    gpa + size > 0x100000000ULL || !stride || stride % SZ_4K ||
+	    size % stride)
+		die("need 4K-aligned SIZE and GPA with 1M <= GPA, GPA+SIZE <= 4G, and SIZE a multiple of a 4K-aligned STRIDE");
+	memcpy(code + 8, &(uint32_t){ stride }, 4);
 
 	anon = !strcmp(path, "anon");
 	if (!anon) {
@@ -185,7 +191,7 @@ int main(int argc, char **argv)
 	regs.rip = CODE_GPA;
 	regs.rflags = 2;
 	regs.rsi = gpa;
-	regs.rcx = size / SZ_4K;
+	regs.rcx = size / stride;
 	regs.rdx = seed;
 	if (ioctl(vcpu, KVM_SET_REGS, &regs))
 		die("KVM_SET_REGS");
@@ -204,12 +210,12 @@ int main(int argc, char **argv)
 	if (stats_fd < 0)
 		die("KVM_GET_STATS_FD");
 
-	for (i = 0; i < size / SZ_4K; i++) {
-		uint32_t want = (uint32_t)(gpa + i * SZ_4K) ^ seed, got;
+	for (i = 0; i < size / stride; i++) {
+		uint32_t want = (uint32_t)(gpa + i * stride) ^ seed, got;
 
-		got = *(uint32_t *)(mem + i * SZ_4K);
+		got = *(uint32_t *)(mem + i * stride);
 		if (regular && got == want &&
-		    pread(fd, &got, sizeof(got), offset + i * SZ_4K) !=
+		    pread(fd, &got, sizeof(got), offset + i * stride) !=
 		    sizeof(got))
 			die("pread %s", path);
 		if (got != want)
@@ -219,7 +225,7 @@ int main(int argc, char **argv)
 	printf("backing=%s size_mib=%llu pages_4k=%lld pages_2m=%lld pages_1g=%lld populate_ms=%.0f verify=%s(%llu/%llu%s)\n",
 	       label, size >> 20, vm_stat(stats_fd, "pages_4k"),
 	       vm_stat(stats_fd, "pages_2m"), vm_stat(stats_fd, "pages_1g"),
-	       t1 - t0, bad ? "FAIL" : "ok", size / SZ_4K - bad, size / SZ_4K,
+	       t1 - t0, bad ? "FAIL" : "ok", size / stride - bad, size / stride,
 	       regular ? ",mmap+pread" : ",mmap");
 	return bad ? 1 : 0;
 }

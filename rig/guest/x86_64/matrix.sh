@@ -1,0 +1,99 @@
+#!/bin/sh
+# make matrix: which leaves KVM makes for a guest on a DAX file, over
+# {namespace} x {filesystem} x {how the file was made}, and whether
+# dax_layout (tools/kvm/dax_layout, in the series) predicts them.
+#
+# Each cell is a fresh filesystem with one 1 GiB file, made as:
+#   falloc  fallocate -l 1G
+#   sparse  truncate -s 1G, the guest's touches allocate it (QEMU's
+#           memory-backend-file makes its file so)
+#   dd      written with dd (bs=2M)
+#   cp      copied from a 1 GiB file on tmpfs (busybox cp)
+# A guest (daxvm -t 2M: one write per 2 MiB chunk, so pages_4k counts the
+# chunks KVM maps with 4K) runs on it; dax_layout -q predicts its leaves
+# before the guest (falloc, dd, cp), and, for every kind, a second guest
+# on the file as the first left it must get what dax_layout says then.
+# One RIG:MATRIX line per cell: ns= fs= file= kvm=1G/2M/4K
+# pred=1G/2M/4K again=1G/2M/4K after=1G/2M/4K ok=0|1 [why=...].
+. /rig/lib.sh
+check_kvm
+rc=0
+NS=$(karg matrix_ns); NS=${NS:-2m:2G 1g:2G 1g:4G 1g:5G 1g:8G}
+NS=$(echo "$NS" | tr ',' ' ')
+FS=$(karg matrix_fs); FS=${FS:-ext4-default ext4-recipe xfs-default xfs-recipe xfs-1g ext4-1g}
+FS=$(echo "$FS" | tr ',' ' ')
+KINDS=$(karg matrix_kinds); KINDS=${KINDS:-falloc sparse dd cp}
+KINDS=$(echo "$KINDS" | tr ',' ' ')
+F=/mnt/m/guest.img
+
+# mkfs_cell FS DEV: make and mount FS on DEV at /mnt/m (the 1G recipes at
+# the mount points mkfs1g uses); prints the directory, or fails.
+mkfs_cell() {
+	umount /mnt/m /mnt/xfs1g /mnt/ext41g 2>/dev/null
+	case $1 in
+	ext4-default) mkfs_ext4_default "$2" && mount_dax "$2" /mnt/m ext4 && echo /mnt/m ;;
+	ext4-recipe)  mkfs_ext4_aligned "$2" && mount_dax "$2" /mnt/m ext4 && echo /mnt/m ;;
+	# mkfs.xfs's defaults: reflink=1, no stripe unit, no hint.
+	xfs-default)  mkfs.xfs -q -f "$2" && mkdir -p /mnt/m && mount -t xfs -o dax "$2" /mnt/m && echo /mnt/m ;;
+	xfs-recipe)   mkfs_xfs_aligned "$2" && mount_dax "$2" /mnt/m xfs && echo /mnt/m ;;
+	# The 1G recipes (lib.sh): die() in a subshell only fails this cell.
+	xfs-1g|ext4-1g) (PMEM_1G=$2; mkfs1g ${1%-1g}) >/dev/null && echo /mnt/${1%-1g}1g ;;
+	esac >/tmp/cell.dir 2>/tmp/cell.err
+	st=$?
+	[ $st = 0 ] && tail -1 /tmp/cell.dir
+	return $st
+}
+
+# trip OUT: "1G/2M/4K" from daxvm's or dax_layout -q's key=value line.
+trip() {
+	if echo "$1" | grep -q pages_1g; then
+		echo "$(field pages_1g "$1")/$(field pages_2m "$1")/$(field pages_4k "$1")"
+	else
+		echo "$(field chunks_1g "$1")/$(field chunks_2m "$1")/$(field chunks_4k "$1")"
+	fi
+}
+
+dd if=/dev/zero of=/tmp/src.img bs=2M count=512 2>/dev/null || die "cannot make /tmp/src.img"
+for ns in $NS; do
+	a=${ns%%:*} s=${ns#*:}
+	ndctl_reset
+	out=$(ndctl create-namespace -m fsdax -a $a -s $s 2>&1) || { log "matrix: namespace -a $a -s $s: $out"; rc=1; continue; }
+	dev=/dev/$(echo "$out" | json blockdev)
+	log "matrix: namespace fsdax -a $a -s $s: $dev, data at $(cat /sys/block/${dev#/dev/}/device/resource)"
+	for fs in $FS; do
+		for k in $KINDS; do
+			t0=$(date +%s)
+			line="ns=$a-$s fs=$fs file=$k"
+			if ! dir=$(mkfs_cell $fs $dev); then
+				echo "RIG:MATRIX $line kvm=- why=mkfs:$(head -c 80 /tmp/cell.err | tr ' \n' '_;')"
+				continue
+			fi
+			f=$dir/guest.img
+			case $k in
+			falloc) fallocate -l 1G "$f" ;;
+			sparse) truncate -s 1G "$f" ;;
+			dd)     dd if=/dev/zero of="$f" bs=2M count=512 2>/dev/null ;;
+			cp)     cp /tmp/src.img "$f" ;;
+			esac 2>/tmp/cell.err || {
+				echo "RIG:MATRIX $line kvm=- why=$k:$(head -c 80 /tmp/cell.err | tr ' \n' '_;')"
+				rm -f "$f"; continue
+			}
+			# ext4 1G recipe: a cold extent status cache, as after a boot.
+			[ $fs = ext4-1g ] && { umount /mnt/ext41g && mount -t ext4 -o dax $dev /mnt/ext41g; }
+			pred=-
+			[ $k = sparse ] || pred=$(trip "$(/rig/dax_layout -q "$f" 2>&1)")
+			o1=$(/rig/daxvm -s 1G -t 2M -l $fs "$f" 2>&1) || { log "matrix: $line: daxvm: $o1"; rc=1; }
+			after=$(trip "$(/rig/dax_layout -q "$f" 2>&1)")
+			o2=$(/rig/daxvm -s 1G -t 2M -l $fs "$f" 2>&1) || { log "matrix: $line: daxvm again: $o2"; rc=1; }
+			kvm=$(trip "$o1") again=$(trip "$o2")
+			ok=1
+			[ $k = sparse ] || [ "$pred" = "$kvm" ] || ok=0
+			[ "$after" = "$again" ] || ok=0
+			[ $ok = 1 ] || { rc=1; log "matrix: $line: dax_layout disagrees with KVM:"; /rig/dax_layout "$f" 2>&1 | sed 's/^/RIG:LOG   | /'; }
+			echo "RIG:MATRIX $line kvm=$kvm pred=$pred after=$after again=$again ok=$ok secs=$(( $(date +%s) - t0 ))"
+			rm -f "$f"
+		done
+	done
+	umount /mnt/m /mnt/xfs1g /mnt/ext41g 2>/dev/null
+done
+exit $rc
