@@ -7,13 +7,14 @@
 #
 #   make run    build a lean 7.3 x86 kernel, boot it under Debian's QEMU and
 #               print the leaf-count table; then build the patched QEMU and
-#               boot the L2 Linux guests
+#               boot the L2 Linux guests and the alignment matrix
 #   make test   every test (both series' checks, DAX end-to-end, fsdax PUD,
 #               KVM selftests, L2 guests, the arm64 and RISC-V legs, the reliability
 #               suite on KASAN, an L1 CPU without 1G pages, the stable leg)
 #
 # Steps, each runnable alone: deps tree apply kernel selftests initramfs
 # (run-kernel run-initramfs: make run's) check (both series) kernel-debug;
+# matrix: make run's alignment matrix alone, in one boot;
 # arm64, reliability, stable: those legs alone; shell: an L1 shell by hand;
 # series work (BASE=7.3 or 6.12): tree, apply, export (build tree ->
 # patches/); mirror (mainline);
@@ -56,6 +57,7 @@ run: run-initramfs
 		VARIANT=run RESNAME=run-l2 KARGS="rig.run=l2 $(KARGS)" \
 			$(R)/boot.sh run $(RUN_TIMEOUT) || rc=$$?; \
 		$(R)/table.sh l2 || rc=1; \
+		$(R)/matrix.sh run-l2 || rc=1; \
 	 else rc=1; fi; \
 	 [ $$rc = 0 ] && echo "make run: every guest booted and its data checked out" || \
 	 { echo "make run: FAILED (see the lines above)"; exit 1; }

@@ -19,16 +19,36 @@
 # pred=1G/2M/4K after=1G/2M/4K again=1G/2M/4K ok=0|1, or kvm=- why=...
 # where the filesystem, the file or the guest failed (no room: the
 # namespace or the recipe leaves too little).
+#
+# Run as a job (make matrix), by run.sh (make run's second boot) and by
+# the suite "layout" (make test, MATRIX_TAP=1: a TAP line per cell, ok
+# where dax_layout predicted KVM's leaves, SKIP where the cell could not be
+# made).  It re-labels the NVDIMM: run it after everything else in a boot.
+# MATRIX_NS: the namespaces (default all; rig.matrix_ns= overrides).
 . /rig/lib.sh
 check_kvm
 rc=0
-NS=$(karg matrix_ns); NS=${NS:-2m:2G 1g:2G 1g:4G 1g:5G 1g:8G}
+NS=$(karg matrix_ns); NS=${NS:-${MATRIX_NS:-2m:2G 1g:2G 1g:4G 1g:5G 1g:8G}}
 NS=$(echo "$NS" | tr ',' ' ')
 FS=$(karg matrix_fs); FS=${FS:-ext4-default ext4-recipe xfs-default xfs-recipe xfs-1g ext4-1g}
 FS=$(echo "$FS" | tr ',' ' ')
 KINDS=$(karg matrix_kinds); KINDS=${KINDS:-falloc sparse dd cp}
 KINDS=$(echo "$KINDS" | tr ',' ' ')
-F=/mnt/m/guest.img
+n=0
+[ "${MATRIX_TAP:-}" = 1 ] && tap layout "1..$(( $(echo $NS | wc -w) * $(echo $FS | wc -w) * $(echo $KINDS | wc -w) ))"
+# cell LINE: report a cell: its RIG:MATRIX line, and with MATRIX_TAP a TAP
+# line (ok where ok=1, SKIP where it could not be made).
+cell() {
+	echo "RIG:MATRIX $1"
+	[ "${MATRIX_TAP:-}" = 1 ] || return 0
+	n=$((n + 1))
+	name=$(echo "$1" | cut -d' ' -f1-3)
+	case $1 in
+	*kvm=-*) tap layout "ok $n - $name # SKIP could not be made: $(field why "$1" | cut -c1-100)" ;;
+	*ok=1*)  tap layout "ok $n - $name: KVM $(field kvm "$1"), dax_layout $(field pred "$1") (after the guest: $(field again "$1"), dax_layout $(field after "$1"))" ;;
+	*)       tap layout "not ok $n - $name: KVM $(field kvm "$1"), dax_layout $(field pred "$1"); after the guest KVM $(field again "$1"), dax_layout $(field after "$1")" ;;
+	esac
+}
 
 # mkfs_cell FS DEV: make and mount FS on DEV at /mnt/m (the 1G recipes at
 # the mount points mkfs1g uses); prints the directory, or fails.
@@ -62,7 +82,14 @@ dd if=/dev/zero of=/tmp/src.img bs=2M count=512 2>/dev/null || die "cannot make 
 for ns in $NS; do
 	a=${ns%%:*} s=${ns#*:}
 	ndctl_reset
-	out=$(ndctl create-namespace -m fsdax -a $a -s $s 2>&1) || { log "matrix: namespace -a $a -s $s: $out"; rc=1; continue; }
+	if ! out=$(ndctl create-namespace -m fsdax -a $a -s $s 2>&1); then
+		log "matrix: namespace -a $a -s $s: $out"
+		rc=1
+		for fs in $FS; do for k in $KINDS; do
+			cell "ns=$a-$s fs=$fs file=$k kvm=- why=namespace:$(echo "$out" | head -c 60 | tr ' \n' '_;')"
+		done; done
+		continue
+	fi
 	dev=/dev/$(echo "$out" | json blockdev)
 	PMEM_1G=$dev
 	log "matrix: namespace fsdax -a $a -s $s: $dev, data at $(cat /sys/block/${dev#/dev/}/device/resource)"
@@ -71,7 +98,7 @@ for ns in $NS; do
 			t0=$(date +%s)
 			line="ns=$a-$s fs=$fs file=$k"
 			if ! dir=$(mkfs_cell $fs $dev); then
-				echo "RIG:MATRIX $line kvm=- why=mkfs:$(head -c 80 /tmp/cell.err | tr ' \n' '_;')"
+				cell "$line kvm=- why=mkfs:$(head -c 80 /tmp/cell.err | tr ' \n' '_;')"
 				continue
 			fi
 			f=$dir/guest.img
@@ -81,7 +108,7 @@ for ns in $NS; do
 			dd)     dd if=/dev/zero of="$f" bs=2M count=512 2>/dev/null ;;
 			cp)     cp /tmp/src.img "$f" ;;
 			esac 2>/tmp/cell.err || {
-				echo "RIG:MATRIX $line kvm=- why=$k:$(head -c 80 /tmp/cell.err | tr ' \n' '_;')"
+				cell "$line kvm=- why=$k:$(head -c 80 /tmp/cell.err | tr ' \n' '_;')"
 				rm -f "$f"; continue
 			}
 			# ext4 1G recipe: a cold extent status cache, as after a boot.
@@ -89,7 +116,7 @@ for ns in $NS; do
 			pred=-
 			[ $k = sparse ] || pred=$(trip "$(/rig/dax_layout -q "$f" 2>&1)")
 			if ! o1=$(/rig/daxvm -s 1G -t 2M -l $fs "$f" 2>&1); then
-				echo "RIG:MATRIX $line kvm=- why=guest:$(echo "$o1" | head -c 80 | tr ' \n' '_;')"
+				cell "$line kvm=- why=guest:$(echo "$o1" | head -c 80 | tr ' \n' '_;')"
 				rm -f "$f"; continue
 			fi
 			# A fresh mapping: the remount drops the file's DAX entries.
@@ -101,7 +128,7 @@ for ns in $NS; do
 			[ $k = sparse ] || [ "$pred" = "$kvm" ] || ok=0
 			[ "$after" = "$again" ] || ok=0
 			[ $ok = 1 ] || { rc=1; log "matrix: $line: dax_layout disagrees with KVM:"; /rig/dax_layout "$f" 2>&1 | sed 's/^/RIG:LOG   | /'; }
-			echo "RIG:MATRIX $line kvm=$kvm pred=$pred after=$after again=$again ok=$ok secs=$(( $(date +%s) - t0 ))"
+			cell "$line kvm=$kvm pred=$pred after=$after again=$again ok=$ok secs=$(( $(date +%s) - t0 ))"
 			rm -f "$f"
 		done
 	done

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make run: provision DAX memory, run a 1 GiB guest on each backing, report
 # KVM's leaf counts as RIG:ROW lines for the host to tabulate; then boot a
-# real L2 Linux guest on each kind of backing (RIG:L2ROW lines, l2.sh).
+# real L2 Linux guest on each kind of backing (RIG:L2ROW lines, l2.sh), and
+# the alignment matrix (RIG:MATRIX lines, matrix.sh).
 # rig.run=table: the daxvm rows only; rig.run=l2: the L2 guests only (make
 # run boots twice: the table first, under Debian's QEMU, while the patched
 # QEMU the L2 guests need is not built yet).
@@ -61,4 +62,7 @@ for r in $L2_RUNS; do
 	fi
 	[ -f "$1" ] && rm -f "$1"
 done
+# The alignment matrix (matrix.sh; it re-labels the NVDIMM): the second
+# boot's, after the L2 guests, so that the first table comes first.
+[ "$part" = table ] || /rig/matrix.sh || rc=1
 exit $rc

@@ -10,5 +10,6 @@ rc=0
 # Per-selftest time limit (seconds); rig.st_timeout= on the kernel command line.
 ST_TIMEOUT=$(karg st_timeout)
 ST_TIMEOUT=${ST_TIMEOUT:-120}
-run_suites kunit-boot kunit dax-e2e fsdax-pud l2-guest dax-selftests kvm-selftests
+# layout last: it re-labels the NVDIMM that provision set up.
+run_suites kunit-boot kunit dax-e2e fsdax-pud l2-guest dax-selftests kvm-selftests layout
 exit $rc
