@@ -115,6 +115,11 @@ for ns in $NS; do
 			[ $fs = ext4-1g ] && { umount /mnt/ext41g && mount -t ext4 -o dax $dev /mnt/ext41g; }
 			pred=-
 			[ $k = sparse ] || pred=$(trip "$(/rig/dax_layout -q "$f" 2>&1)")
+			# rig.matrix_verbose=1: the file's first extents and dax_layout's report.
+			if [ "$(karg matrix_verbose)" = 1 ] && [ $k != sparse ]; then
+				log "matrix: $line: $(extents "$f" 6)"
+				/rig/dax_layout "$f" 2>&1 | sed 's/^/RIG:LOG   | /'
+			fi
 			if ! o1=$(/rig/daxvm -s 1G -t 2M -l $fs "$f" 2>&1); then
 				cell "$line kvm=- why=guest:$(echo "$o1" | head -c 80 | tr ' \n' '_;')"
 				rm -f "$f"; continue
