@@ -49,8 +49,12 @@
 #   swapoff (make negative-swapoff): BASE=7.3, rig/negative/swapoff.diff:
 #     unuse_pud_range() clears a PUD leaf as a bad PUD again (mainline patch
 #     51 reverted); suite fsdax-pud (dax_pud swapoff, rig.pud_last=swapoff).
+#   layout (make negative-layout): BASE=7.3, rig/negative/layout.diff:
+#     dax_layout (mainline patch 53) no longer checks that the blocks are
+#     aligned on the device; suite layout (its predictions must differ from
+#     KVM's leaves wherever extents are misaligned: xfs and ext4 defaults).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
-case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split|mremap|swapoff) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
+case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split|mremap|swapoff|layout) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
@@ -83,13 +87,25 @@ mremap)	DIFF=$TOP/rig/negative/mremap.diff JOB=test SUITES=fsdax-pud
 	KARGS="rig.only=fsdax-pud rig.pud_last=mremap" RESULTS=$TOP/results/negative-mremap ;;
 swapoff) DIFF=$TOP/rig/negative/swapoff.diff JOB=test SUITES=fsdax-pud
 	KARGS="rig.only=fsdax-pud rig.pud_last=swapoff" RESULTS=$TOP/results/negative-swapoff ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps, split, mremap or swapoff)" ;;
+layout)	DIFF=$TOP/rig/negative/layout.diff JOB=test SUITES=layout
+	KARGS="rig.only=layout" RESULTS=$TOP/results/negative-layout ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps, split, mremap, swapoff or layout)" ;;
 esac
 export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"
 git -C "$SRC" apply "$DIFF" || fail "${DIFF#$TOP/} does not apply"
 trap 'git -C "$SRC" apply -R "$DIFF"' EXIT
 "$TOP/rig/host/kernel.sh"
+# layout breaks the user tool, not the kernel: rebuild it (and again once
+# the tree is back).
+tool() {
+	gcc -static -O2 -Wall -isystem "$OBJ/usr/include" -o "$BDIR/dax_layout" \
+		"$SRC/tools/kvm/dax_layout/dax_layout.c"
+}
+if [ "$MODE" = layout ]; then
+	trap 'git -C "$SRC" apply -R "$DIFF"; tool' EXIT
+	tool
+fi
 "$TOP/rig/host/initramfs.sh"
 rm -rf "$RESULTS"
 "$TOP/rig/host/boot.sh" $JOB 1200 || true
