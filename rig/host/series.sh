@@ -446,6 +446,23 @@ cmd_check() {
 					errs=$((errs + 1))
 			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [mm selftest $t]"; errs=$((errs + 1)); fi
 		done
+		# The user tool (tools/kvm/dax_layout) with its own Makefile,
+		# x86_64, arm64 and riscv64, -Wextra; no warning allowed.
+		if git -C "$wt" diff --name-only "$c~1" "$c" | grep -q '^tools/kvm/dax_layout/'; then
+			if make -B -s -C "$wt/tools/kvm/dax_layout" CC="ccache gcc" CFLAGS="-O2 -Wextra" \
+				>"$BDIR/check-build.log" 2>&1 &&
+			   make -B -s -C "$wt/tools/kvm/dax_layout" CC="ccache aarch64-linux-gnu-gcc" \
+				CFLAGS="-O2 -Wextra" >>"$BDIR/check-build.log" 2>&1 &&
+			   make -B -s -C "$wt/tools/kvm/dax_layout" CC="ccache riscv64-linux-gnu-gcc" \
+				CFLAGS="-O2 -Wextra" >>"$BDIR/check-build.log" 2>&1
+			then
+				warn_result "$(git -C "$wt" log -1 --format=%s "$c")" \
+					"$(grep -E ': (warning|error):' "$BDIR/check-build.log")" \
+					"dax_layout: warnings" "dax_layout: x86_64, arm64 and riscv64, no warning" ||
+					errs=$((errs + 1))
+			else tail -30 "$BDIR/check-build.log"; echo "build: FAIL $(git -C "$wt" log -1 --format=%s "$c") [dax_layout]"; errs=$((errs + 1)); fi
+			make -s -C "$wt/tools/kvm/dax_layout" clean
+		fi
 	done
 	[ "${LINT:-1}" = 0 ] || lint_series "$wt" || errs=$((errs + $?))
 	git -C "$SRC" worktree remove -f "$wt"

@@ -9,6 +9,8 @@
 #           memory-backend-file makes its file so)
 #   dd      written with dd (bs=2M)
 #   cp      copied from a 1 GiB file on tmpfs (busybox cp)
+#   tool    made by dax_layout -c 1G (an xfs extent size hint of 1G, or 2M
+#           where xfs refuses it; fallocate; written once)
 # A guest (daxvm -t 2M: one write per 2 MiB chunk, so pages_4k counts the
 # chunks KVM maps with 4K, plus one for the guest's code page, which the
 # counts here leave out) runs on it; dax_layout -q predicts its leaves
@@ -32,7 +34,7 @@ NS=$(karg matrix_ns); NS=${NS:-${MATRIX_NS:-2m:2G 1g:2G 1g:4G 1g:5G 1g:8G}}
 NS=$(echo "$NS" | tr ',' ' ')
 FS=$(karg matrix_fs); FS=${FS:-ext4-default ext4-recipe xfs-default xfs-recipe xfs-1g ext4-1g}
 FS=$(echo "$FS" | tr ',' ' ')
-KINDS=$(karg matrix_kinds); KINDS=${KINDS:-falloc sparse dd cp}
+KINDS=$(karg matrix_kinds); KINDS=${KINDS:-falloc sparse dd cp tool}
 KINDS=$(echo "$KINDS" | tr ',' ' ')
 n=0
 [ "${MATRIX_TAP:-}" = 1 ] && tap layout "1..$(( $(echo $NS | wc -w) * $(echo $FS | wc -w) * $(echo $KINDS | wc -w) ))"
@@ -107,6 +109,7 @@ for ns in $NS; do
 			sparse) truncate -s 1G "$f" ;;
 			dd)     dd if=/dev/zero of="$f" bs=2M count=512 2>/dev/null ;;
 			cp)     cp /tmp/src.img "$f" ;;
+			tool)   /rig/dax_layout -q -c 1G "$f" >/dev/null ;;
 			esac 2>/tmp/cell.err || {
 				cell "$line kvm=- why=$k:$(head -c 80 /tmp/cell.err | tr ' \n' '_;')"
 				rm -f "$f"; continue
