@@ -553,8 +553,10 @@ static void report(const char *path, uint64_t off, uint64_t len, int pid)
 
 	/*
 	 * The host decides 1G pages per GiB of the file: look at the whole
-	 * GiBs around the range, and report only the range.
+	 * GiBs around the range, and report only the range.  A fault maps a
+	 * huge page whose pages all start below the end of the file.
 	 */
+	size = devdax ? size : align_up(size, SZ_4K);
 	lo = align_down(off, SZ_1G);
 	hi = align_up(end, SZ_1G);
 	if (hi > align_up(size, SZ_2M))
@@ -565,8 +567,10 @@ static void report(const char *path, uint64_t off, uint64_t len, int pid)
 		 * unwritten extents that a write fault converts one by one:
 		 * drop it, so that FIEMAP reports the extents on disk.
 		 */
-		if (!strcmp(kind, "ext4"))
-			ioctl(fd, EXT4_IOC_CLEAR_ES_CACHE);
+		if (!strcmp(kind, "ext4") && ioctl(fd, EXT4_IOC_CLEAR_ES_CACHE))
+			fprintf(stderr, "%s: %s: cannot drop ext4's extent cache (%s): %s\n",
+				prog, path, strerror(errno),
+				"unwritten extents may look longer than a fault finds them");
 		runs = get_runs(fd, lo, hi - lo, !strcmp(kind, "ext4"), &nr);
 	}
 	nchunks = (hi - lo) / SZ_2M;
