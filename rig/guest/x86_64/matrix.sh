@@ -81,6 +81,12 @@ trip() {
 }
 
 dd if=/dev/zero of=/tmp/src.img bs=2M count=512 2>/dev/null || die "cannot make /tmp/src.img"
+# What the boot's earlier suites left on the NVDIMM (mounts, swap) would
+# keep ndctl from disabling its region.
+swapoff -a 2>/dev/null
+awk '$1 ~ /^\/dev\/(pmem|loop)/ { print $2 }' /proc/mounts | sort -r | while read -r m; do
+	umount "$m" || log "matrix: cannot unmount $m"
+done
 for ns in $NS; do
 	a=${ns%%:*} s=${ns#*:}
 	ndctl_reset
