@@ -26,7 +26,8 @@
 # the suite "layout" (make test, MATRIX_TAP=1: a TAP line per cell, ok
 # where dax_layout predicted KVM's leaves, SKIP where the cell could not be
 # made).  It re-labels the NVDIMM: run it after everything else in a boot.
-# MATRIX_NS: the namespaces (default all; rig.matrix_ns= overrides).
+# MATRIX_NS, MATRIX_KINDS: the namespaces and kinds of file (default all;
+# rig.matrix_ns=, rig.matrix_kinds= override).
 . /rig/lib.sh
 check_kvm
 rc=0
@@ -34,7 +35,7 @@ NS=$(karg matrix_ns); NS=${NS:-${MATRIX_NS:-2m:2G 1g:2G 1g:4G 1g:5G 1g:8G}}
 NS=$(echo "$NS" | tr ',' ' ')
 FS=$(karg matrix_fs); FS=${FS:-ext4-default ext4-recipe xfs-default xfs-recipe xfs-1g ext4-1g}
 FS=$(echo "$FS" | tr ',' ' ')
-KINDS=$(karg matrix_kinds); KINDS=${KINDS:-falloc sparse dd cp tool}
+KINDS=$(karg matrix_kinds); KINDS=${KINDS:-${MATRIX_KINDS:-falloc sparse dd cp tool}}
 KINDS=$(echo "$KINDS" | tr ',' ' ')
 n=0
 [ "${MATRIX_TAP:-}" = 1 ] && tap layout "1..$(( $(echo $NS | wc -w) * $(echo $FS | wc -w) * $(echo $KINDS | wc -w) ))"
