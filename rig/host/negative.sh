@@ -96,15 +96,11 @@ git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit
 git -C "$SRC" apply "$DIFF" || fail "${DIFF#$TOP/} does not apply"
 trap 'git -C "$SRC" apply -R "$DIFF"' EXIT
 "$TOP/rig/host/kernel.sh"
-# layout breaks the user tool, not the kernel: rebuild it (and again once
-# the tree is back).
-tool() {
-	gcc -static -O2 -Wall -isystem "$OBJ/usr/include" -o "$BDIR/dax_layout" \
-		"$SRC/tools/kvm/dax_layout/dax_layout.c"
-}
+# layout breaks the user tool, not the kernel: rebuild the programs
+# (selftests.sh builds the tool with them), and again once the tree is back.
 if [ "$MODE" = layout ]; then
-	trap 'git -C "$SRC" apply -R "$DIFF"; tool' EXIT
-	tool
+	trap 'git -C "$SRC" apply -R "$DIFF"; "$TOP/rig/host/selftests.sh"' EXIT
+	"$TOP/rig/host/selftests.sh"
 fi
 "$TOP/rig/host/initramfs.sh"
 rm -rf "$RESULTS"

@@ -37,6 +37,7 @@ FS=$(karg matrix_fs); FS=${FS:-ext4-default ext4-recipe xfs-default xfs-recipe x
 FS=$(echo "$FS" | tr ',' ' ')
 KINDS=$(karg matrix_kinds); KINDS=${KINDS:-${MATRIX_KINDS:-falloc sparse dd cp tool}}
 KINDS=$(echo "$KINDS" | tr ',' ' ')
+VERBOSE=$(karg matrix_verbose)
 n=0
 [ "${MATRIX_TAP:-}" = 1 ] && tap layout "1..$(( $(echo $NS | wc -w) * $(echo $FS | wc -w) * $(echo $KINDS | wc -w) ))"
 # cell LINE: report a cell: its RIG:MATRIX line, and with MATRIX_TAP a TAP
@@ -122,11 +123,11 @@ for ns in $NS; do
 				rm -f "$f"; continue
 			}
 			# ext4 1G recipe: a cold extent status cache, as after a boot.
-			[ $fs = ext4-1g ] && { umount /mnt/ext41g && mount -t ext4 -o dax $dev /mnt/ext41g; }
+			[ $fs = ext4-1g ] && remount1g ext4
 			pred=-
 			[ $k = sparse ] || pred=$(trip "$(/rig/dax_layout -q "$f" 2>&1)")
 			# rig.matrix_verbose=1: the file's first extents and dax_layout's report.
-			if [ "$(karg matrix_verbose)" = 1 ] && [ $k != sparse ]; then
+			if [ "$VERBOSE" = 1 ] && [ $k != sparse ]; then
 				log "matrix: $line: $(extents "$f" 6)"
 				/rig/dax_layout "$f" 2>&1 | sed 's/^/RIG:LOG   | /'
 			fi
