@@ -53,8 +53,12 @@
 #     dax_layout (mainline patch 53) no longer checks that the blocks are
 #     aligned on the device; suite layout (its predictions must differ from
 #     KVM's leaves wherever extents are misaligned: xfs and ext4 defaults).
+#   xfsalign (make negative-xfsalign): BASE=7.3, rig/negative/xfsalign.diff:
+#     xfs no longer aligns DAX file data (mainline patch 54 switched off);
+#     suite layout (its "xfs aligns it" lines: every xfs-default cell but cp
+#     maps all 512 2M chunks with 4K pages).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
-case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split|mremap|swapoff|layout) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
+case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split|mremap|swapoff|layout|xfsalign) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
@@ -89,7 +93,9 @@ swapoff) DIFF=$TOP/rig/negative/swapoff.diff JOB=test SUITES=fsdax-pud
 	KARGS="rig.only=fsdax-pud rig.pud_last=swapoff" RESULTS=$TOP/results/negative-swapoff ;;
 layout)	DIFF=$TOP/rig/negative/layout.diff JOB=test SUITES=layout
 	KARGS="rig.only=layout" RESULTS=$TOP/results/negative-layout ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps, split, mremap, swapoff or layout)" ;;
+xfsalign) DIFF=$TOP/rig/negative/xfsalign.diff JOB=test SUITES=layout
+	KARGS="rig.only=layout" RESULTS=$TOP/results/negative-xfsalign ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps, split, mremap, swapoff, layout or xfsalign)" ;;
 esac
 export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"

@@ -25,7 +25,10 @@
 # Run as a job (make matrix), by run.sh (make run's second boot) and by
 # the suite "layout" (make test, MATRIX_TAP=1: a TAP line per cell, ok
 # where dax_layout predicted KVM's leaves, SKIP where the cell could not be
-# made).  It re-labels the NVDIMM: run it after everything else in a boot.
+# made), and for the cells that the kernel must align by itself (mkfs.xfs's
+# defaults, every kind of file but cp: the xfs patch of the series) a TAP
+# line that fails where KVM maps any of the file's 2M chunks with 4K pages.
+# It re-labels the NVDIMM: run it after everything else in a boot.
 # MATRIX_NS, MATRIX_KINDS: the namespaces and kinds of file (default all;
 # rig.matrix_ns=, rig.matrix_kinds= override).
 . /rig/lib.sh
@@ -39,7 +42,11 @@ KINDS=$(karg matrix_kinds); KINDS=${KINDS:-${MATRIX_KINDS:-falloc sparse dd cp t
 KINDS=$(echo "$KINDS" | tr ',' ' ')
 VERBOSE=$(karg matrix_verbose)
 n=0
-[ "${MATRIX_TAP:-}" = 1 ] && tap layout "1..$(( $(echo $NS | wc -w) * $(echo $FS | wc -w) * $(echo $KINDS | wc -w) ))"
+# aligns LINE: whether the cell is one the kernel must align by itself.
+aligns() { [ "$(field fs "$1")" = xfs-default ] && [ "$(field file "$1")" != cp ]; }
+nalign=0
+case " $FS " in *" xfs-default "*) nalign=$(( $(echo $NS | wc -w) * $(echo $KINDS | tr ' ' '\n' | grep -cvx cp) )) ;; esac
+[ "${MATRIX_TAP:-}" = 1 ] && tap layout "1..$(( $(echo $NS | wc -w) * $(echo $FS | wc -w) * $(echo $KINDS | wc -w) + nalign ))"
 # cell LINE: report a cell: its RIG:MATRIX line, and with MATRIX_TAP a TAP
 # line (ok where ok=1, SKIP where it could not be made).
 cell() {
@@ -51,6 +58,17 @@ cell() {
 	*kvm=-*) tap layout "ok $n - $name # SKIP could not be made: $(field why "$1" | cut -c1-100)" ;;
 	*ok=1*)  tap layout "ok $n - $name: KVM $(field kvm "$1"), dax_layout $(field pred "$1") (after the guest: $(field again "$1"), dax_layout $(field after "$1"))" ;;
 	*)       tap layout "not ok $n - $name: KVM $(field kvm "$1"), dax_layout $(field pred "$1"); after the guest KVM $(field again "$1"), dax_layout $(field after "$1")" ;;
+	esac
+	aligns "$1" || return 0
+	n=$((n + 1))
+	k4=$(field kvm "$1" | cut -d/ -f3) a4=$(field again "$1" | cut -d/ -f3)
+	case $1 in
+	*kvm=-*) tap layout "ok $n - $name: xfs aligns it # SKIP could not be made" ;;
+	*)	if [ "$k4" = 0 ] && [ "$a4" = 0 ]; then
+			tap layout "ok $n - $name: xfs aligns it: no 2M chunk mapped 4K (KVM $(field kvm "$1"), after the guest $(field again "$1"))"
+		else
+			tap layout "not ok $n - $name: xfs aligns it: KVM maps $k4 (after the guest $a4) of the 512 2M chunks with 4K pages"
+		fi ;;
 	esac
 }
 
