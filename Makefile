@@ -37,7 +37,7 @@ RISCV64_TIMEOUT ?= 2400
 
 .PHONY: run run-kernel run-initramfs matrix test build deps qemu tree apply export mirror check kernel selftests \
 	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents negative-remap negative-optin negative-smaps negative-split negative-mremap negative-swapoff negative-layout negative-xfsalign arm64 arm64-build arm64-test riscv64 riscv64-build riscv64-test kernel-debug reliability \
-	reliability-test l2stat shell clean distclean help
+	reliability-test l2stat qemuopts shell clean distclean help
 
 # make run builds only what it boots: a lean kernel of its own (VARIANT=run:
 # allnoconfig + config/x86_64-run.config, in build/7.3/obj-x86_64-run), daxvm
@@ -181,6 +181,12 @@ L2_TRIES ?= 20
 l2stat: initramfs qemu
 	@rc=0; KARGS="rig.l2_tries=$(L2_TRIES) $(KARGS)" $(R)/boot.sh l2stat 5400 || rc=$$?; \
 	 sed -n "s/^RIG:L2STAT //p" results/$(if $(filter 6.12,$(BASE)),6.12-)l2stat.console; exit $$rc
+# QEMU's memory-backend-file options for DAX memory, measured (README's
+# command line): the L2 guest on one backing file per variant
+# (rig/guest/x86_64/qemuopts.sh; rig.qemuopts=... picks the variants).
+qemuopts: initramfs qemu
+	@rc=0; $(R)/boot.sh qemuopts 3000 || rc=$$?; \
+	 sed -n "s/^RIG:QOPT //p" results/qemuopts.console; exit $$rc
 reliability-test:
 	@rm -f results/reliability.tap
 	@rc=0; VARIANT=debug $(R)/boot.sh reliability $(REL_TIMEOUT) || rc=$$?; \

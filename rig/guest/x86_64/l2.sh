@@ -9,7 +9,8 @@
 # its console every second (a try where L1 missed that window is retried).
 # Prints the L2 console as "RIG:L2 NAME ..." lines and one "RIG:L2ROW
 # key=value..." line (also left in L2_ROW); returns non-zero on any failure
-# and leaves the reason in L2_WHY.
+# and leaves the reason in L2_WHY.  L2_MEMOPTS: memory-backend-file options
+# instead of "share=on,align=ALIGN" (qemuopts.sh).
 L2_TIMEOUT=75		# per L2 boot, seconds (a good one takes 10-30 s)
 L2_TRIES=2
 # Pattern size (MiB): half of the smaller guest's RAM.  Longer runs of L2
@@ -77,7 +78,7 @@ l2_try() {
 	timeout -s KILL $L2_TIMEOUT taskset 2 qemu-system-x86_64 -L /usr/share/qemu -L /usr/share/seabios \
 		-nodefaults -no-user-config -display none -vga none -no-reboot \
 		-accel kvm -cpu host,-svm -smp 1 -machine pc,smm=off,memory-backend=ram -m "${mib}M" \
-		-object memory-backend-file,id=ram,mem-path="$path",size="${mib}M",share=on,align="$align" \
+		-object memory-backend-file,id=ram,mem-path="$path",size="${mib}M",${L2_MEMOPTS:-share=on,align=$align} \
 		-kernel /rig/l2/bzImage -initrd /rig/l2/initramfs.cpio \
 		-append "console=ttyS0 loglevel=4 panic=-1 no_timer_check idle=poll noxsave nokaslr kunit.enable=0 rdinit=/init l2.seed=$seed $L2_ARGS l2.max_mib=$L2_MIB l2.hold_s=4" \
 		-monitor pipe:/tmp/l2mon -serial file:"$l2log" >/tmp/l2-qemu.log 2>&1 &
