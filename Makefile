@@ -15,6 +15,7 @@
 # Steps, each runnable alone: deps tree apply kernel selftests initramfs
 # (run-kernel run-initramfs: make run's) check (both series) kernel-debug;
 # matrix: make run's alignment matrix alone, in one boot;
+# qemuopts: QEMU's memory-backend-file options for DAX memory, measured;
 # arm64, reliability, stable: those legs alone; shell: an L1 shell by hand;
 # series work (BASE=7.3 or 6.12): tree, apply, export (build tree ->
 # patches/); mirror (mainline);
