@@ -405,8 +405,8 @@ backing() {
 		# stripe unit), with a 2M extent-size hint instead of the
 		# directory's 1G one, which would need a second aligned GiB for
 		# the first GiB (measured: ENOSPC).  The first GiB's extents
-		# are not 2M-aligned on the device all the same (measured, with
-		# and without the hint: 4K leaves there; see l2_expect).
+		# were not 2M-aligned on the device all the same before the
+		# series' xfs patch (54) (4K leaves there; see l2_expect).
 		mkfs1g xfs
 		f=/mnt/xfs1g/guest.img
 		touch "$f" && xfs_io -c "extsize 2m" "$f" &&
