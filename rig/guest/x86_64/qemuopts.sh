@@ -21,12 +21,9 @@ runs=$(karg qemuopts | tr , ' '); runs=${runs:-$DEF}
 made=
 for r in $runs; do
 	v=${r%%:*} r=${r#*:} b=${r%%:*} r=${r#*:} mib=${r%%:*} opts=$(echo "${r#*:}" | tr + ,)
-	# one file per backing, made once: every variant maps the same blocks
-	case " $made " in
-	*" $b "*) ;;
-	*) set -- $(backing "$b"); eval "path_$(echo $b | tr - _)=$1"; made="$made $b" ;;
-	esac
-	eval "path=\$path_$(echo $b | tr - _)"
+	# a backing's file is made when its run of variants starts, so that
+	# consecutive variants map the same blocks
+	[ "$b" = "$made" ] || { set -- $(backing "$b"); path=$1 made=$b; }
 	L2_MEMOPTS=$opts
 	l2_boot "$v" "$path" "$mib" "" && why=none || why=$L2_WHY
 	echo "RIG:QOPT variant=$v backing=$b opts=$opts $(echo "$L2_ROW" | tr ' ' '\n' |
