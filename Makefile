@@ -22,7 +22,8 @@
 # negative, negative-pud, negative-reliability (6.12), negative-mainline,
 # negative-pud-mainline, negative-contents, negative-remap, negative-optin,
 # negative-smaps, negative-split, negative-mremap, negative-swapoff,
-# negative-layout, negative-xfsalign (7.3): the tests must fail on a deliberately broken kernel.
+# negative-layout, negative-xfsalign, negative-ext4align (7.3): the tests must
+# fail on a deliberately broken kernel.
 
 SHELL := /bin/bash
 # Steps share build trees (tree/apply/configure): never in parallel.
@@ -37,7 +38,7 @@ NOGB_TIMEOUT ?= 600
 RISCV64_TIMEOUT ?= 2400
 
 .PHONY: run run-kernel run-initramfs matrix test build deps qemu tree apply export mirror check kernel selftests \
-	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents negative-remap negative-optin negative-smaps negative-split negative-mremap negative-swapoff negative-layout negative-xfsalign arm64 arm64-build arm64-test riscv64 riscv64-build riscv64-test kernel-debug reliability \
+	stable stable-apply stable-build stable-test kunit initramfs negative negative-pud negative-reliability negative-mainline negative-pud-mainline negative-contents negative-remap negative-optin negative-smaps negative-split negative-mremap negative-swapoff negative-layout negative-xfsalign negative-ext4align arm64 arm64-build arm64-test riscv64 riscv64-build riscv64-test kernel-debug reliability \
 	reliability-test l2stat qemuopts shell clean distclean help
 
 # make run builds only what it boots: a lean kernel of its own (VARIANT=run:
@@ -225,6 +226,8 @@ negative-layout: qemu selftests
 	@$(R)/negative.sh layout
 negative-xfsalign: qemu selftests
 	@$(R)/negative.sh xfsalign
+negative-ext4align: qemu selftests
+	@$(R)/negative.sh ext4align
 negative-reliability: qemu stable-build
 	@$(R)/negative.sh reliability
 export:

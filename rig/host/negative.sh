@@ -57,8 +57,12 @@
 #     xfs no longer aligns DAX file data (mainline patch 54 switched off);
 #     suite layout (its "xfs aligns it" lines: every xfs-default cell but cp
 #     maps all 512 2M chunks with 4K pages).
+#   ext4align (make negative-ext4align): BASE=7.3, rig/negative/ext4align.diff:
+#     ext4 no longer aligns DAX file data (mainline patch 55 switched off);
+#     suite layout (its "ext4 aligns it" lines: every ext4-default cell but
+#     cp maps 44 of the 512 2M chunks with 4K pages).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.
-case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split|mremap|swapoff|layout|xfsalign) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
+case ${1:-} in mainline|pud-mainline|contents|remap|optin|smaps|split|mremap|swapoff|layout|xfsalign|ext4align) export BASE=7.3 ;; *) export BASE=6.12 ;; esac
 . "$(dirname "$0")/common.sh"
 MODE=${1:-dax}
 case $MODE in
@@ -95,7 +99,9 @@ layout)	DIFF=$TOP/rig/negative/layout.diff JOB=test SUITES=layout
 	KARGS="rig.only=layout" RESULTS=$TOP/results/negative-layout ;;
 xfsalign) DIFF=$TOP/rig/negative/xfsalign.diff JOB=test SUITES=layout
 	KARGS="rig.only=layout" RESULTS=$TOP/results/negative-xfsalign ;;
-*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps, split, mremap, swapoff, layout or xfsalign)" ;;
+ext4align) DIFF=$TOP/rig/negative/ext4align.diff JOB=test SUITES=layout
+	KARGS="rig.only=layout" RESULTS=$TOP/results/negative-ext4align ;;
+*)	fail "negative.sh: unknown mode '$MODE' (dax, pud, reliability, mainline, pud-mainline, contents, remap, optin, smaps, split, mremap, swapoff, layout, xfsalign or ext4align)" ;;
 esac
 export KARGS RESULTS
 git -C "$SRC" diff --quiet || fail "${SRC#$TOP/} has uncommitted changes; commit or drop them first"

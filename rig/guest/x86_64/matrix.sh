@@ -26,8 +26,9 @@
 # the suite "layout" (make test, MATRIX_TAP=1: a TAP line per cell, ok
 # where dax_layout predicted KVM's leaves, SKIP where the cell could not be
 # made), and for the cells that the kernel must align by itself (mkfs.xfs's
-# defaults, every kind of file but cp: the xfs patch of the series) a TAP
-# line that fails where KVM maps any of the file's 2M chunks with 4K pages.
+# and mkfs.ext4's defaults, every kind of file but cp: the xfs and ext4
+# patches of the series) a TAP line that fails where KVM maps any of the
+# file's 2M chunks with 4K pages.
 # It re-labels the NVDIMM: run it after everything else in a boot.
 # MATRIX_NS, MATRIX_KINDS: the namespaces and kinds of file (default all;
 # rig.matrix_ns=, rig.matrix_kinds= override).
@@ -43,9 +44,12 @@ KINDS=$(echo "$KINDS" | tr ',' ' ')
 VERBOSE=$(karg matrix_verbose)
 n=0
 # aligns LINE: whether the cell is one the kernel must align by itself.
-aligns() { [ "$(field fs "$1")" = xfs-default ] && [ "$(field file "$1")" != cp ]; }
-nalign=0
-case " $FS " in *" xfs-default "*) nalign=$(( $(echo $NS | wc -w) * $(echo $KINDS | tr ' ' '\n' | grep -cvx cp) )) ;; esac
+aligns() {
+	case $(field fs "$1") in xfs-default|ext4-default) ;; *) return 1 ;; esac
+	[ "$(field file "$1")" != cp ]
+}
+nalign=$(( $(echo $FS | tr ' ' '\n' | grep -cx -e xfs-default -e ext4-default) *
+	$(echo $NS | wc -w) * $(echo $KINDS | tr ' ' '\n' | grep -cvx cp) ))
 [ "${MATRIX_TAP:-}" = 1 ] && tap layout "1..$(( $(echo $NS | wc -w) * $(echo $FS | wc -w) * $(echo $KINDS | wc -w) + nalign ))"
 # cell LINE: report a cell: its RIG:MATRIX line, and with MATRIX_TAP a TAP
 # line (ok where ok=1, SKIP where it could not be made).
@@ -62,12 +66,13 @@ cell() {
 	aligns "$1" || return 0
 	n=$((n + 1))
 	k4=$(field kvm "$1" | cut -d/ -f3) a4=$(field again "$1" | cut -d/ -f3)
+	fsn=$(field fs "$1"); fsn=${fsn%-default}
 	case $1 in
-	*kvm=-*) tap layout "ok $n - $name: xfs aligns it # SKIP could not be made" ;;
+	*kvm=-*) tap layout "ok $n - $name: $fsn aligns it # SKIP could not be made" ;;
 	*)	if [ "$k4" = 0 ] && [ "$a4" = 0 ]; then
-			tap layout "ok $n - $name: xfs aligns it: no 2M chunk mapped 4K (KVM $(field kvm "$1"), after the guest $(field again "$1"))"
+			tap layout "ok $n - $name: $fsn aligns it: no 2M chunk mapped 4K (KVM $(field kvm "$1"), after the guest $(field again "$1"))"
 		else
-			tap layout "not ok $n - $name: xfs aligns it: KVM maps $k4 (after the guest $a4) of the 512 2M chunks with 4K pages"
+			tap layout "not ok $n - $name: $fsn aligns it: KVM maps $k4 (after the guest $a4) of the 512 2M chunks with 4K pages"
 		fi ;;
 	esac
 }
