@@ -1062,6 +1062,24 @@ static void do_fork(const char *path, uint64_t seed)
 }
 
 /*
+ * Punch 2 MiB out of FILE @fd, whose mappings are gone: it must complete.
+ * A reference that a mapping left behind keeps the punch waiting for the
+ * page, so it is given 30 s.
+ */
+static void check_punch(int fd, const char *what)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int rc;
+
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	alarm(30);
+	rc = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
+	alarm(0);
+	check(!rc, what, "%s%s", err(rc),
+	      rc && errno == EINTR ? " after 30 s: a reference is left" : "");
+}
+
+/*
  * misaligned: FILE is mapped twice, first at a 1G-aligned address (one PUD,
  * whose DAX entry covers the GiB), then at an address 2 MiB past a 1G
  * boundary, where no PUD fits: that mapping must take PMDs (512 faults to
@@ -1076,7 +1094,6 @@ static void do_fork(const char *path, uint64_t seed)
  */
 static void do_misaligned(const char *path, uint64_t seed)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
 	long f0, pud, rd, wr, reread, rewr, kb;
 	size_t res = 3 * SZ_1G, bad;
 	uint64_t *m, *m2;
@@ -1147,13 +1164,24 @@ static void do_misaligned(const char *path, uint64_t seed)
 	munmap(m2, SZ_1G);
 	munmap(r, res);
 	munmap(m, SZ_1G);
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
-	alarm(30);
-	rc = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
-	alarm(0);
-	check(!rc, "a punch completes once the mappings are gone", "%s%s", err(rc),
-	      rc && errno == EINTR ? " after 30 s: a reference is left" : "");
+	check_punch(fd, "a punch completes once the mappings are gone");
 	close(fd);
+}
+
+/*
+ * Read FILE's pattern @seed through @m, a 1 GiB mapping of it that one PUD
+ * must map: one fault.
+ */
+static void check_one_pud(uint64_t *m, uint64_t seed, const char *what)
+{
+	size_t bad;
+	long f0, n;
+
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	n = faults() - f0;
+	check(aligned(m, SZ_1G) && !bad && n == 1, what,
+	      "%p, %zu bad pages, %ld fault(s)", (void *)m, bad, n);
 }
 
 /*
@@ -1169,7 +1197,6 @@ static void do_misaligned(const char *path, uint64_t seed)
  */
 static void do_split(const char *path, uint64_t seed)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
 	size_t bad;
 	uint64_t *m;
 	long f0, n;
@@ -1178,11 +1205,7 @@ static void do_split(const char *path, uint64_t seed)
 	fd = open_dax(path, O_RDWR);
 	pwrite_pattern(fd, seed);
 	m = map_file(fd);
-	f0 = faults();
-	bad = bad_pages(m, 0, SZ_1G, seed);
-	n = faults() - f0;
-	check(aligned(m, SZ_1G) && !bad && n == 1, "read through one PUD",
-	      "%p, %zu bad pages, %ld fault(s)", (void *)m, bad, n);
+	check_one_pud(m, seed, "read through one PUD");
 	r = madvise((char *)m + SZ_2M, SZ_2M, MADV_DONTFORK);
 	f0 = faults();
 	bad = bad_pages(m, 0, SZ_1G, seed);
@@ -1194,21 +1217,13 @@ static void do_split(const char *path, uint64_t seed)
 	munmap(m, SZ_1G);
 
 	m = map_file(fd);
-	f0 = faults();
-	bad = bad_pages(m, 0, SZ_1G, seed);
-	n = faults() - f0;
-	check(!bad && n == 1, "read through one PUD again", "%zu bad pages, %ld fault(s)",
-	      bad, n);
+	check_one_pud(m, seed, "read through one PUD again");
 	r = mprotect((char *)m + PG, PG, PROT_READ);
 	bad = bad_pages(m, 0, SZ_1G, seed);
 	check(!r && !bad, "mprotect() of the page at 4 KiB, then a read",
 	      "%s, %zu bad pages", err(r), bad);
 	munmap(m, SZ_1G);
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
-	alarm(30);
-	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
-	alarm(0);
-	check(!r, "a punch completes once the parts are unmapped", "%s", err(r));
+	check_punch(fd, "a punch completes once the parts are unmapped");
 	close(fd);
 }
 
@@ -1223,21 +1238,16 @@ static void do_split(const char *path, uint64_t seed)
  */
 static void do_mremap(const char *path, uint64_t seed)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
 	size_t res = 3 * SZ_1G, bad;
 	char *r, *to, *p, *q;
 	uint64_t *m;
 	long f0, n;
-	int fd, rc;
+	int fd;
 
 	fd = open_dax(path, O_RDWR);
 	pwrite_pattern(fd, seed);
 	m = map_file(fd);
-	f0 = faults();
-	bad = bad_pages(m, 0, SZ_1G, seed);
-	n = faults() - f0;
-	check(aligned(m, SZ_1G) && !bad && n == 1, "read through one PUD",
-	      "%p, %zu bad pages, %ld fault(s)", (void *)m, bad, n);
+	check_one_pud(m, seed, "read through one PUD");
 	/* Room to move to: 1G-aligned, in reserved address space. */
 	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (r == MAP_FAILED)
@@ -1262,12 +1272,7 @@ static void do_mremap(const char *path, uint64_t seed)
 	check(!bad, "2 MiB moved out of the GiB, and the rest, read back",
 	      "%zu bad pages", bad);
 	munmap(r, res);		/* p and q lie inside it */
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
-	alarm(30);
-	rc = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
-	alarm(0);
-	check(!rc, "a punch completes once the moved mappings are unmapped", "%s%s",
-	      err(rc), rc && errno == EINTR ? " after 30 s: a reference is left" : "");
+	check_punch(fd, "a punch completes once the moved mappings are unmapped");
 	close(fd);
 }
 
@@ -1302,7 +1307,6 @@ static uint64_t pagemap_entry(const void *p)
  */
 static void do_swapoff(const char *path, uint64_t seed)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
 	const char *dev = getenv("DAX_PUD_SWAP");
 	size_t len = SZ_1G + SZ_2M, bad;
 	cpu_set_t cpus;
@@ -1323,11 +1327,7 @@ static void do_swapoff(const char *path, uint64_t seed)
 	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	if (m == MAP_FAILED)
 		ksft_exit_fail_perror("mmap MAP_PRIVATE");
-	f0 = faults();
-	bad = bad_pages(m, 0, SZ_1G, seed);
-	n = faults() - f0;
-	check(aligned(m, SZ_1G) && !bad && n == 1, "read through one PUD",
-	      "%p, %zu bad pages, %ld fault(s)", (void *)m, bad, n);
+	check_one_pud(m, seed, "read through one PUD");
 	WRITE_WORD(&m[SZ_1G / 8], seed);
 	if (swapon(dev, SWAP_FLAG_PREFER | SWAP_FLAG_PRIO_MASK))
 		skip_rest(strerror(errno));
@@ -1353,12 +1353,7 @@ static void do_swapoff(const char *path, uint64_t seed)
 	      "%zu bad pages, %ld faults (0: the PUD is still mapped)", bad, n);
 	ksft_print_msg("read_faults_after_swapoff=%ld\n", n);
 	munmap(m, len);
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
-	alarm(30);
-	rc = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 10 * SZ_2M, SZ_2M);
-	alarm(0);
-	check(!rc, "a punch completes once the mapping is gone", "%s%s", err(rc),
-	      rc && errno == EINTR ? " after 30 s: a reference is left" : "");
+	check_punch(fd, "a punch completes once the mapping is gone");
 	if (ftruncate(fd, SZ_1G))
 		ksft_exit_fail_perror("ftruncate");
 	close(fd);
