@@ -56,7 +56,7 @@ step() {
 		detail $suite "$(( $(date +%s) - start ))s: $(grep -v -e '^# Totals' -e '^1\.\.' /tmp/step.log | tail -1)"
 		tap $suite "ok $n - $name"
 	else
-		detail $suite "exit $st: $(grep -m3 -e FAIL -e '^not ok' -e '^Bail out' /tmp/step.log)"
+		detail $suite "exit $st: $(grep -m3 -e FAIL -e '^not ok' -e '^Bail out' -e SKIP /tmp/step.log)"
 		tap $suite "not ok $n - $name"
 		rc=1
 	fi
@@ -250,6 +250,8 @@ pud_checks() {
 	pud_step "$1-1g: a second mapping, 2M- but not 1G-aligned, takes PMDs inside the PUD entry; writeback write-protects them all" /rig/dax_pud misaligned $f $((seed + 4))
 	fresh1g $1 $f
 	pud_step "$1-1g: a VMA split inside a PUD mapping splits the PUD" /rig/dax_pud split $f $((seed + 8))
+	fresh1g $1 $f
+	pud_step "$1-1g: mprotect(PROT_NONE) of a PUD mapping and back keeps the PUD; GUP-fast pins none of it, FOLL_FORCE reads it" /rig/dax_pud protnone $f 0
 	pud_poison $1
 	# xfs: made with reflink=1 (mkfs.xfs's default): no PUD entry may
 	# cover shared blocks (a COW write under one made umount BUG()).
@@ -282,10 +284,10 @@ pud_checks() {
 	pud_step "xfs-1g: read faults on a remap's source, then the clone's PMD faults on the shared blocks" /rig/dax_pud remap /mnt/xfs1g/remap.img $((seed + 7))
 }
 # PUD_CHECKS: how many steps pud_checks runs for xfs and ext4 together,
-# and pud_last after them; pud_erofs: one more on 7.3 (the 6.12 kernel has
-# no erofs).
+# and pud_last after them; pud_erofs and pud_rwp: one more each on 7.3 (the
+# 6.12 kernel has no erofs and no userfaultfd RWP).
 PUD_LAST=$(karg pud_last)
-if [ "$BASE" = 6.12 ]; then PUD_CHECKS=26; else PUD_CHECKS=28; fi
+if [ "$BASE" = 6.12 ]; then PUD_CHECKS=28; else PUD_CHECKS=31; fi
 if [ -n "$PUD_LAST" ]; then PUD_CHECKS=$((PUD_CHECKS + 1)); else PUD_CHECKS=$((PUD_CHECKS + 2)); fi
 
 # pud_last: the steps whose bug, where its fix is missing, leaks a folio
@@ -346,6 +348,15 @@ pud_erofs() {
 		pud_step "$t" because "the file is not one 1G-aligned extent ($ext): $(extents /mnt/erofs1g/big 3)"
 	fi
 	umount /mnt/erofs1g
+}
+# pud_rwp: GUP of a 1 GiB hugetlb page that userfaultfd read-write-protects
+# (a PROT_NONE PUD leaf in an accessible VMA) must take the RWP fault (dax_pud
+# rwp; DAX cannot be registered for RWP).  The test job reserves the page at
+# boot (rig/qemu/x86_64.sh).
+pud_rwp() {
+	h=/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages
+	log "pud_rwp: free 1G hugetlb pages: $(cat $h 2>/dev/null || echo none)"
+	pud_step "hugetlb-1g: GUP of a userfaultfd-RWP-protected 1 GiB page takes the RWP fault" /rig/dax_pud rwp - 0
 }
 # because MSG: a failed step that says why.
 because() { echo "FAIL: $1"; return 1; }

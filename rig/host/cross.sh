@@ -61,6 +61,16 @@ selftests() {
 		KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS="-static" \
 		-j"$JOBS" $(for t in $SELFTESTS; do echo "$KSTX/$t"; done) >"$A/selftests.log" 2>&1 ||
 		{ grep -E 'error' "$A/selftests.log" | head; fail "$RIG_ARCH selftests build failed: see ${A#$TOP/}/selftests.log"; }
+	# riscv has PUD THP: the series' mm selftest dax_pud (its "protnone"
+	# mode) runs there too.
+	[ "$RIG_ARCH" = riscv64 ] || return 0
+	rm -f "$A/mm/dax_pud"
+	mkdir -p "$A/mm"
+	make -C "$SRC/tools/testing/selftests/mm" ARCH=$KSARCH CROSS_COMPILE=$CROSS \
+		CC="ccache ${CROSS}gcc" OUTPUT="$A/mm" \
+		KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS="-static" \
+		"$A/mm/dax_pud" >"$A/selftests-mm.log" 2>&1 ||
+		{ tail -20 "$A/selftests-mm.log"; fail "$RIG_ARCH dax_pud build failed: see ${A#$TOP/}/selftests-mm.log"; }
 }
 
 initramfs() {
@@ -87,6 +97,7 @@ initramfs() {
 	cp "$TOP/rig/guest/$RIG_ARCH/suites/"*.sh "$root/rig/suites/"
 	chmod +x "$root/init" "$root/rig/init" "$root/rig/"*.sh
 	(cd "$KSTX" && for t in $SELFTESTS; do echo "$t"; done | cpio -pdm --quiet "$root/selftests")
+	[ ! -x "$A/mm/dax_pud" ] || cp "$A/mm/dax_pud" "$root/rig/dax_pud"
 	find "$root/selftests" -type f -exec ${CROSS}strip --strip-unneeded {} + 2>/dev/null || true
 	(cd "$root" && find . -print0 | cpio -0 -o -H newc --quiet >"$CPIO")
 	say "$RIG_ARCH: initramfs $(du -h "$CPIO" | cut -f1)"

@@ -39,6 +39,16 @@
  *   dax_pud swapoff FILE SEED  swapoff() while a private PUD mapping's
  *                              anonymous page is swapped out leaves the PUD
  *                              ($DAX_PUD_SWAP: a swap device, mkswap'ed)
+ *   dax_pud protnone FILE 0    mprotect(PROT_NONE) of a PUD mapping and
+ *                              back keeps the PUD; while PROT_NONE, GUP-fast
+ *                              pins none of it and ptrace() reads it
+ *                              (a FAIL can leave a reference to FILE
+ *                              behind: use a scratch filesystem, reboot)
+ *   dax_pud rwp - 0            a read through GUP of a 1 GiB hugetlb page
+ *                              that userfaultfd read-write-protects takes
+ *                              the RWP fault (DAX cannot be registered for
+ *                              RWP; the PUD-level GUP check is the same;
+ *                              needs a free 1 GiB hugetlb page)
  *   dax_pud cowbusy FILE SEED  a copy-on-write fault over the PMD entry of
  *                              a page that GUP holds waits for the page
  *                              without spinning, then completes (clones
@@ -101,6 +111,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -108,7 +119,10 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <linux/fs.h>
+#include <linux/mman.h>
+#include <linux/userfaultfd.h>
 
 #include "../kselftest.h"
 
@@ -1751,6 +1765,8 @@ static long taint_flags(void)
 
 /* TAINT_WARN, the flag a WARN() sets, is bit 9. */
 #define WARNED(taint)	(((taint) >> 9) & 1)
+/* TAINT_BAD_PAGE, TAINT_DIE and TAINT_WARN. */
+#define BAD_TAINT(taint)	((taint) & ((1L << 5) | (1L << 7) | (1L << 9)))
 /* A remap that the reader saw fewer times than this tested nothing. */
 #define REMAP_MIN_READS	10
 
@@ -1927,6 +1943,229 @@ out:
 	close(fd);
 }
 
+/*
+ * FOLL_FORCE read of word @off of the PROT_NONE mapping @m, as a debugger
+ * reads it: a child (the tracer) peeks at it in a grandchild (the tracee,
+ * stopped), whose mapping is not copied at fork, so the read faults the
+ * PUD in (PROT_NONE) and must follow it.  A kernel that took the leaf for
+ * no page table faulted again and again; the alarm, at its default action,
+ * kills the tracer out of that loop.  (A read of one's own /proc/PID/mem
+ * takes FOLL_FORCE only with CONFIG_PROC_MEM_ALWAYS_FORCE or
+ * proc_mem.force_override=always.)
+ */
+static void check_force_read(uint64_t *m, size_t off, uint64_t want)
+{
+	int st = 0, p[2];
+	pid_t t, g = 0;
+
+	if (pipe(p))
+		ksft_exit_fail_perror("pipe");
+	t = fork();
+	if (t < 0)
+		ksft_exit_fail_perror("fork");
+	if (!t) {
+		long v;
+
+		g = fork();
+		if (!g) {
+			if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+				_exit(3);
+			raise(SIGSTOP);
+			_exit(0);
+		}
+		if (g < 0 || write(p[1], &g, sizeof(g)) != sizeof(g) ||
+		    waitpid(g, &st, 0) != g || !WIFSTOPPED(st))
+			_exit(2);
+		signal(SIGALRM, SIG_DFL);
+		alarm(10);
+		errno = 0;
+		v = ptrace(PTRACE_PEEKDATA, g, &m[off / 8], NULL);
+		alarm(0);
+		kill(g, SIGKILL);
+		if (!errno && (uint64_t)v == want)
+			_exit(0);
+		ksft_print_msg("PTRACE_PEEKDATA: %#lx (want %#llx), %s\n", v,
+			       (unsigned long long)want, errno ? strerror(errno) : "no error");
+		fflush(stdout);
+		_exit(1);
+	}
+	close(p[1]);
+	waitpid(t, &st, 0);
+	if (read(p[0], &g, sizeof(g)) == sizeof(g) && g > 0)
+		kill(g, SIGKILL);
+	close(p[0]);
+	check(WIFEXITED(st) && !WEXITSTATUS(st), "FOLL_FORCE read of the PROT_NONE GiB",
+	      "%s (%d)", WIFSIGNALED(st) ? "tracer killed, after 10 s: GUP looped on the PUD" :
+	      WEXITSTATUS(st) == 1 ? "an error or wrong data" :
+	      WEXITSTATUS(st) ? "no tracee (ptrace not allowed?)" : "ok",
+	      WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+}
+
+/*
+ * protnone: FILE mapped with one PUD and read is made PROT_NONE, then
+ * readable again.  While it is PROT_NONE, GUP-fast must pin none of its
+ * pages (vmsplice(), which takes no FOLL_FORCE, fails with EFAULT) and a
+ * FOLL_FORCE read must get the data; after, the PUD leaf must still map
+ * the GiB with its data (reading it takes no fault).  FILE is then mapped
+ * again, made PROT_NONE and unmapped so: once the mappings are gone, a
+ * punch must complete (no reference left behind), and the kernel must not
+ * have warned (CONFIG_DEBUG_VM warns in pudp_invalidate() and
+ * zap_huge_pud() where pud_present() is false for a PROT_NONE leaf;
+ * skipped where the kernel had warned before).  Where the architecture
+ * took a PROT_NONE PUD leaf for neither present nor a leaf (riscv), the
+ * second mprotect() walked the mapped memory as a table of PMDs, and
+ * munmap() cleared the entry as a bad PUD with its folio's reference left
+ * behind (the punch then warned in dax_folio_reset()); pattern 0 (the SEED
+ * given is ignored) keeps FILE's first page zero, so that such a walk finds
+ * only empty entries.
+ */
+static void do_protnone(const char *path, uint64_t seed)
+{
+	long taint = taint_flags(), t;
+	struct iovec iov;
+	uint64_t *m;
+	int fd, r, p[2];
+	size_t bad;
+	long f0, n;
+	ssize_t v;
+
+	seed = 0;
+	fd = open_dax(path, O_RDWR);
+	pwrite_pattern(fd, seed);
+	m = map_file(fd);
+	check_one_pud(m, seed, "read through one PUD");
+	r = mprotect(m, SZ_1G, PROT_NONE);
+	check(!r, "mprotect(PROT_NONE) of the GiB", "%s", err(r));
+	if (pipe(p))
+		ksft_exit_fail_perror("pipe");
+	iov.iov_base = m;
+	iov.iov_len = PG;
+	v = vmsplice(p[1], &iov, 1, 0);
+	check(v < 0 && errno == EFAULT, "vmsplice() from the PROT_NONE GiB fails",
+	      "%zd, %s (EFAULT: GUP pins no page of it)", v, v < 0 ? strerror(errno) : "no error");
+	/* Drops a page GUP-fast pinned by mistake: the punch below would wait for it. */
+	close(p[0]);
+	close(p[1]);
+	check_force_read(m, PG, pat(seed, PG));
+	r = mprotect(m, SZ_1G, PROT_READ);
+	check(!r, "mprotect(PROT_READ) of the GiB", "%s", err(r));
+	f0 = faults();
+	bad = bad_pages(m, 0, SZ_1G, seed);
+	n = faults() - f0;
+	check(!bad && !n, "read faults after PROT_NONE and back",
+	      "%zu bad pages, %ld faults (0: the PUD stayed mapped)", bad, n);
+	munmap(m, SZ_1G);
+
+	m = map_file(fd);
+	check_one_pud(m, seed, "read through one PUD again");
+	r = mprotect(m, SZ_1G, PROT_NONE);
+	check(!r, "mprotect(PROT_NONE) of the GiB again", "%s", err(r));
+	munmap(m, SZ_1G);
+	check_punch(fd, "a punch completes once both mappings are gone");
+	close(fd);
+	if (taint < 0 || BAD_TAINT(taint)) {
+		ksft_print_msg("taint flags %ld before the test: cannot tell a new warning\n",
+			       taint);
+		ksft_test_result_skip("no kernel warning\n");
+	} else {
+		t = taint_flags();
+		check(t >= 0 && !BAD_TAINT(t), "no kernel warning", "taint %#lx",
+		      (unsigned long)t);
+	}
+}
+
+static int rwp_uffd;
+static long rwp_faults;
+
+/* Resolve RWP faults: unprotect the GiB, count them. */
+static void *rwp_handler(void *arg)
+{
+	struct uffdio_rwprotect un = { .range = { (uintptr_t)arg, SZ_1G } };
+	struct uffd_msg msg;
+
+	while (read(rwp_uffd, &msg, sizeof(msg)) == sizeof(msg)) {
+		if (msg.event != UFFD_EVENT_PAGEFAULT ||
+		    !(msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_RWP))
+			continue;
+		__atomic_add_fetch(&rwp_faults, 1, __ATOMIC_SEQ_CST);
+		if (ioctl(rwp_uffd, UFFDIO_RWPROTECT, &un))
+			ksft_exit_fail_perror("UFFDIO_RWPROTECT (unprotect)");
+	}
+	return NULL;
+}
+
+/*
+ * rwp: userfaultfd RWP marks a page it read-write-protects PROT_NONE in an
+ * accessible VMA, and GUP must take the fault (gup_can_follow_protnone()),
+ * so that the access reaches userspace; for a 1 GiB hugetlb page that
+ * protection is a PROT_NONE PUD leaf.  A 1 GiB hugetlb page is written,
+ * registered and protected (sync mode), and vmsplice() reads one byte of
+ * it: GUP-fast refuses the leaf, and slow GUP must fault (one RWP fault,
+ * which a thread resolves) rather than take the page (none: where
+ * follow_huge_pud() did not check pud_protnone(), on any architecture whose
+ * pud_present() is true for a PROT_NONE leaf).  DAX VMAs cannot be
+ * registered for RWP, so this mode uses hugetlb; FILE and SEED are unused.
+ */
+static void do_rwp(const char *path, uint64_t seed)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_RWP };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_RWP };
+	struct uffdio_rwprotect rwp = { .mode = UFFDIO_RWPROTECT_MODE_RWP };
+	size_t res = 2 * SZ_1G;
+	struct iovec iov;
+	pthread_t th;
+	char *r, *m, c = 0;
+	int p[2];
+	ssize_t v;
+	long n;
+
+	(void)path;
+	(void)seed;
+	r = mmap(NULL, res, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		ksft_exit_fail_perror("mmap (reserve)");
+	m = (char *)(((uintptr_t)r + SZ_1G - 1) & ~(SZ_1G - 1));
+	if (mmap(m, SZ_1G, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_HUGETLB | MAP_HUGE_1GB,
+		 -1, 0) == MAP_FAILED)
+		ksft_exit_skip("no 1 GiB hugetlb page: %s\n", strerror(errno));
+	/* MAP_NORESERVE was not given: the page is reserved, this cannot fail */
+	memset(m, 0x5a, PG);
+	rwp_uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (rwp_uffd < 0)
+		ksft_exit_skip("userfaultfd: %s\n", strerror(errno));
+	if (ioctl(rwp_uffd, UFFDIO_API, &api))
+		ksft_exit_skip("no userfaultfd RWP: %s\n", strerror(errno));
+	reg.range.start = (uintptr_t)m;
+	reg.range.len = SZ_1G;
+	if (ioctl(rwp_uffd, UFFDIO_REGISTER, &reg))
+		ksft_exit_skip("RWP registration of a 1 GiB hugetlb page: %s\n", strerror(errno));
+	rwp.range = reg.range;
+	if (ioctl(rwp_uffd, UFFDIO_RWPROTECT, &rwp))
+		ksft_exit_fail_perror("UFFDIO_RWPROTECT");
+	if (pthread_create(&th, NULL, rwp_handler, m))
+		ksft_exit_fail_msg("pthread_create\n");
+	if (pipe(p))
+		ksft_exit_fail_perror("pipe");
+	/* A GUP that waited for a handler that is not there would hang. */
+	signal(SIGALRM, SIG_DFL);
+	alarm(30);
+	iov.iov_base = m + PG / 2;
+	iov.iov_len = 1;
+	v = vmsplice(p[1], &iov, 1, 0);
+	alarm(0);
+	if (v == 1 && read(p[0], &c, 1) != 1)
+		c = 0;
+	check(v == 1 && c == 0x5a, "vmsplice() reads the protected GiB",
+	      "%zd, byte %#x", v, (unsigned char)c);
+	n = __atomic_load_n(&rwp_faults, __ATOMIC_SEQ_CST);
+	check(n == 1, "GUP of the protected GiB takes one RWP fault",
+	      "%ld RWP faults (0: GUP took the page without the fault)", n);
+	close(p[0]);
+	close(p[1]);
+	munmap(r, res);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(const char *path, uint64_t seed);
@@ -1946,6 +2185,8 @@ static const struct {
 	{ "split", do_split },
 	{ "mremap", do_mremap },
 	{ "swapoff", do_swapoff },
+	{ "protnone", do_protnone },
+	{ "rwp", do_rwp },
 	{ "cowbusy", do_cowbusy },
 	{ "cowfull", do_cowfull },
 	{ "remap", do_remap },
