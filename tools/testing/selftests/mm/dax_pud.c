@@ -2008,16 +2008,16 @@ static void check_force_read(uint64_t *m, size_t off, uint64_t want)
  * FOLL_FORCE read must get the data; after, the PUD leaf must still map
  * the GiB with its data (reading it takes no fault).  FILE is then mapped
  * again, made PROT_NONE and unmapped so: once the mappings are gone, a
- * punch must complete (no reference left behind), and the kernel must not
+ * punch must complete (no page held by GUP), and the kernel must not
  * have warned (CONFIG_DEBUG_VM warns in pudp_invalidate() and
  * zap_huge_pud() where pud_present() is false for a PROT_NONE leaf;
  * skipped where the kernel had warned before).  Where the architecture
  * took a PROT_NONE PUD leaf for neither present nor a leaf (riscv), the
- * second mprotect() walked the mapped memory as a table of PMDs, and
- * munmap() cleared the entry as a bad PUD with its folio's reference left
- * behind (the punch then warned in dax_folio_reset()); pattern 0 (the SEED
- * given is ignored) keeps FILE's first page zero, so that such a walk finds
- * only empty entries.
+ * second mprotect() walked the mapped memory as a table of PMDs, munmap()
+ * cleared the entry as a bad PUD with its folio's reference left behind,
+ * and the FOLL_FORCE read looped ("bad pud" on every pass); pattern 0 (the
+ * SEED given is ignored) keeps FILE's first page zero, so that such a walk
+ * finds only empty entries.
  */
 static void do_protnone(const char *path, uint64_t seed)
 {
