@@ -252,6 +252,15 @@ pud_checks() {
 	pud_step "$1-1g: a VMA split inside a PUD mapping splits the PUD" /rig/dax_pud split $f $((seed + 8))
 	fresh1g $1 $f
 	pud_step "$1-1g: mprotect(PROT_NONE) of a PUD mapping and back keeps the PUD; GUP-fast pins none of it, FOLL_FORCE reads it" /rig/dax_pud protnone $f 0
+	fresh1g $1 $f
+	pud_step "$1-1g: page-table walks leave a PUD mapping in place (MADV_COLD, MADV_PAGEOUT, clear_refs, PAGEMAP_SCAN, mincore) and report it; uffd-wp over it" /rig/dax_pud walk $f $((seed + 9))
+	# 7.3: smaps accounts a PUD folio that only PUDs map with one call
+	# (6.12's DAX pages are no compound folios; its backport has no
+	# such mode).
+	if [ "$BASE" != 6.12 ]; then
+		fresh1g $1 $f
+		pud_step "$1-1g: smaps of a PUD folio mapped 8 times: each Pss an eighth of the Rss, and no pass over its 2^18 pages per mapping" /rig/dax_pud smaps $f $((seed + 10))
+	fi
 	pud_poison $1
 	# xfs: made with reflink=1 (mkfs.xfs's default): no PUD entry may
 	# cover shared blocks (a COW write under one made umount BUG()).
@@ -287,7 +296,7 @@ pud_checks() {
 # and pud_last after them; pud_erofs and pud_rwp: one more each on 7.3 (the
 # 6.12 kernel has no erofs and no userfaultfd RWP).
 PUD_LAST=$(karg pud_last)
-if [ "$BASE" = 6.12 ]; then PUD_CHECKS=28; else PUD_CHECKS=31; fi
+if [ "$BASE" = 6.12 ]; then PUD_CHECKS=30; else PUD_CHECKS=35; fi
 if [ -n "$PUD_LAST" ]; then PUD_CHECKS=$((PUD_CHECKS + 1)); else PUD_CHECKS=$((PUD_CHECKS + 2)); fi
 
 # pud_last: the steps whose bug, where its fix is missing, leaks a folio

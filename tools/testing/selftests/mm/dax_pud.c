@@ -44,6 +44,14 @@
  *                              pins none of it and ptrace() reads it
  *                              (a FAIL can leave a reference to FILE
  *                              behind: use a scratch filesystem, reboot)
+ *   dax_pud walk FILE SEED     page-table walks that look at PMDs and PTEs
+ *                              only (MADV_COLD, MADV_PAGEOUT, clear_refs,
+ *                              PAGEMAP_SCAN) leave a PUD mapping in place
+ *                              and report it, and mincore() sees it
+ *   dax_pud smaps FILE SEED    smaps of FILE mapped 8 times with one PUD
+ *                              each: an eighth of the Rss is each one's
+ *                              Pss, and reading it costs no pass over
+ *                              each page
  *   dax_pud rwp - 0            a read through GUP of a 1 GiB hugetlb page
  *                              that userfaultfd read-write-protects takes
  *                              the RWP fault (DAX cannot be registered for
@@ -2074,6 +2082,276 @@ static void do_protnone(const char *path, uint64_t seed)
 	}
 }
 
+static long smaps_kb(const void *start, const char *name);
+
+/*
+ * Asynchronous userfaultfd-wp over the PUD mapping at @m: a userfaultfd
+ * registered over it and closed must not warn (the unregister resolves
+ * write-protection that a PUD cannot carry); and registered again, a
+ * PM_SCAN_WP_MATCHING scan must report the GiB, and a later scan the page
+ * written since (a PUD cannot be write-protected: it is reported written
+ * each time).  Skipped without userfaultfd-wp async.
+ */
+static void check_wp_async(uint64_t *m)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_WP_ASYNC };
+	struct uffdio_register reg = {
+		.range = { (uintptr_t)m, SZ_1G },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+	uintptr_t at = (uintptr_t)m + 100 * PG;
+	struct page_region rgn[8];
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.start = (uintptr_t)m,
+		.end = (uintptr_t)m + SZ_1G,
+		.vec = (uintptr_t)rgn,
+		.vec_len = ARRAY_SIZE(rgn),
+		.category_mask = PAGE_IS_WRITTEN,
+		.return_mask = PAGE_IS_WRITTEN,
+	};
+	long n1, n2, taint = taint_flags(), t;
+	int uffd, pm, kept, found = 0;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		ksft_print_msg("userfaultfd-wp async: %s\n", strerror(errno));
+		ksft_test_result_skip("closing a userfaultfd registered over the PUD\n");
+		ksft_test_result_skip("PAGEMAP_SCAN tracks a write to the GiB\n");
+		if (uffd >= 0)
+			close(uffd);
+		return;
+	}
+	/* Unregistered while the PUD maps the GiB: nothing to resolve there. */
+	close(uffd);
+	if (taint < 0 || BAD_TAINT(taint)) {
+		ksft_print_msg("taint flags %ld before: cannot tell a new warning\n", taint);
+		ksft_test_result_skip("closing a userfaultfd registered over the PUD\n");
+	} else {
+		t = taint_flags();
+		check(t >= 0 && !BAD_TAINT(t), "closing a userfaultfd registered over the PUD",
+		      "taint %#lx (no kernel warning)", (unsigned long)t);
+	}
+	api.features = UFFD_FEATURE_WP_ASYNC;
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg))
+		ksft_exit_fail_msg("userfaultfd again: %s\n", strerror(errno));
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	arg.flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC;
+	n1 = ioctl(pm, PAGEMAP_SCAN, &arg);
+	/*
+	 * Write only where the scan kept the PUD (it reported the GiB): a
+	 * kernel that zapped it put write-protect markers over the range,
+	 * and DAX write faults on them warn and fail.
+	 */
+	kept = n1 == 1 && rgn[0].start == arg.start && rgn[0].end == arg.end;
+	n2 = -1;
+	if (kept) {
+		WRITE_WORD((uint64_t *)at, 1);
+		arg.flags = 0;
+		n2 = ioctl(pm, PAGEMAP_SCAN, &arg);
+		found = n2 == 1 && rgn[0].start == arg.start && rgn[0].end == arg.end &&
+			at >= rgn[0].start && at < rgn[0].end;
+	}
+	check(kept && found, "PAGEMAP_SCAN tracks a write to the GiB",
+	      "write-protecting scan: %ld region(s)%s, scan after the write: %ld%s (1: the GiB each)",
+	      n1, kept ? " (the GiB)" : "", n2,
+	      found ? " (the GiB, the written page in it)" : "");
+	close(pm);
+	close(uffd);
+}
+
+/* A check that reading the GiB after a walk (@r: its failure) takes no fault. */
+static long walk_reread(uint64_t *m, uint64_t seed, int r, const char *what)
+{
+	long n = reread_faults(m, seed);
+
+	check(!r && !n, what,
+	      "%s, %ld faults (0: the PUD stayed; 1: the walk zapped it; -1: bad data)",
+	      err(r), n);
+	return n > 0 ? n : 0;
+}
+
+/*
+ * walk: a page-table walk whose walker looks at PMDs and PTEs but has no
+ * pud_entry must pass a PUD leaf over: splitting it, as walk_pud_range()
+ * did, zaps a DAX PUD, and the task faults the GiB in again (as does KVM
+ * for its 1G leaves) after every MADV_COLD or MADV_PAGEOUT, clear_refs
+ * write, PAGEMAP_SCAN ioctl or DAMON sample.  FILE (pattern SEED) is
+ * mapped with one PUD and read; after each walk, reading the GiB again
+ * must take no fault and find the pattern.  smaps must count none of it
+ * Referenced after clear_refs, and PAGEMAP_SCAN report it present, in one
+ * region.  mincore(), whose walker has a pud_entry, must then report
+ * every page resident (a walk that passed the leaf over unseen left
+ * mincore's vector unfilled).  Registered for asynchronous uffd-wp, the
+ * GiB's writes must be tracked by PAGEMAP_SCAN.  Once the mapping is gone,
+ * a punch must complete.
+ */
+static void do_walk(const char *path, uint64_t seed)
+{
+	struct page_region rgn[4];
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.category_mask = PAGE_IS_PRESENT,
+		.return_mask = PAGE_IS_PRESENT,
+		.vec = (uintptr_t)rgn,
+		.vec_len = ARRAY_SIZE(rgn),
+	};
+	long zapped = 0, n, ref, nrgn;
+	size_t resident = 0;
+	unsigned char *vec;
+	int fd, r, cr, pm;
+	uint64_t *m;
+
+	fd = open_dax(path, O_RDWR);
+	pwrite_pattern(fd, seed);
+	m = map_file(fd);
+	check_one_pud(m, seed, "read through one PUD");
+	r = madvise(m, SZ_1G, MADV_COLD);
+	zapped += walk_reread(m, seed, r, "read faults after MADV_COLD");
+	r = madvise(m, SZ_1G, MADV_PAGEOUT);
+	zapped += walk_reread(m, seed, r, "read faults after MADV_PAGEOUT");
+	cr = open("/proc/self/clear_refs", O_WRONLY);
+	r = cr < 0 || write(cr, "1", 1) != 1;
+	if (cr >= 0)
+		close(cr);
+	ref = smaps_kb(m, "Referenced:");
+	check(!r && !ref, "clear_refs clears the PUD's accessed bit",
+	      "%s, Referenced %ld kB in smaps after it (0; 1048576: it stayed)",
+	      err(r), ref);
+	zapped += walk_reread(m, seed, r, "read faults after clear_refs");
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	arg.start = (uintptr_t)m;
+	arg.end = arg.start + SZ_1G;
+	nrgn = pm < 0 ? -1 : ioctl(pm, PAGEMAP_SCAN, &arg);
+	if (pm >= 0)
+		close(pm);
+	r = nrgn < 0;
+	check(nrgn == 1 && rgn[0].start == arg.start && rgn[0].end == arg.end &&
+	      (rgn[0].categories & PAGE_IS_PRESENT),
+	      "PAGEMAP_SCAN reports the GiB present",
+	      "%ld region(s)%s (1: the GiB)", nrgn,
+	      nrgn == 1 && rgn[0].start == arg.start && rgn[0].end == arg.end ?
+	      ", the GiB" : "");
+	zapped += walk_reread(m, seed, r, "read faults after PAGEMAP_SCAN");
+	vec = malloc(SZ_1G / PG);
+	r = !vec || mincore(m, SZ_1G, vec);
+	for (size_t i = 0; !r && i < SZ_1G / PG; i++)
+		resident += vec[i] & 1;
+	free(vec);
+	n = reread_faults(m, seed);
+	check(!r && resident == SZ_1G / PG && !n, "mincore() of the GiB",
+	      "%s, %zu of 262144 pages resident, then %ld faults to read it (0: the PUD stayed)",
+	      err(r), resident, n);
+	zapped += n > 0 ? n : 0;
+	ksft_print_msg("walk_refaults=%ld\n", zapped);
+	check_wp_async(m);
+	munmap(m, SZ_1G);
+	check_punch(fd, "a punch completes once the mapping is gone");
+	close(fd);
+}
+
+/* Field @name (e.g. "Pss:") of the mapping at @start in smaps, in kB, or -1. */
+static long smaps_kb(const void *start, const char *name)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	size_t len = strlen(name);
+	unsigned long from, to;
+	char line[256];
+	long kb = -1;
+	int in = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &from, &to) == 2)	/* a mapping's first line */
+			in = from == (uintptr_t)start;
+		else if (in && !strncmp(line, name, len) &&
+			 sscanf(line + len, " %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median time, in ms, of 9 reads of /proc/self/smaps. */
+static double smaps_read_ms(void)
+{
+	struct timespec a, b;
+	double t[9];
+
+	for (int i = 0; i < 9; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (read_proc("/proc/self/smaps") <= 0)
+			ksft_exit_fail_msg("reading /proc/self/smaps failed\n");
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		t[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+	}
+	qsort(t, 9, sizeof(t[0]), cmp_double);
+	return t[4];
+}
+
+/*
+ * smaps: FILE (pattern SEED) is mapped with one PUD and read, and smaps
+ * is read; then FILE is mapped and read 7 more times, each at another
+ * 1G-aligned address (1 fault each).  Its folio's refcount is no longer
+ * 1 then, so smaps must look at its mapcount: each mapping's Pss must be
+ * an eighth of its Rss, and reading smaps must not take a pass over each
+ * of the folio's 2^18 pages per mapping, which it made under the page
+ * table lock (at most 4 times as long, plus 2 ms, as with FILE mapped
+ * once: medians of 9 reads).  Once the mappings are gone, a punch must
+ * complete.
+ */
+#define SMAPS_MAPS 8
+static void do_smaps(const char *path, uint64_t seed)
+{
+	long rss[SMAPS_MAPS], pss[SMAPS_MAPS], f0, n;
+	uint64_t *m[SMAPS_MAPS];
+	int fd, i, ok = 1;
+	double one, all;
+	size_t bad = 0;
+
+	fd = open_dax(path, O_RDWR);
+	pwrite_pattern(fd, seed);
+	m[0] = map_file(fd);
+	check_one_pud(m[0], seed, "read through one PUD");
+	one = smaps_read_ms();
+	f0 = faults();
+	for (i = 1; i < SMAPS_MAPS; i++) {
+		m[i] = map_file(fd);
+		ok &= aligned(m[i], SZ_1G);
+		bad += bad_pages(m[i], 0, SZ_1G, seed);
+	}
+	n = faults() - f0;
+	check(ok && !bad && n == SMAPS_MAPS - 1, "read through 7 more PUD mappings",
+	      "%s, %zu bad pages, %ld faults (7: one PUD each)",
+	      ok ? "all 1G-aligned" : "not all 1G-aligned", bad, n);
+	all = smaps_read_ms();
+	for (i = 0, ok = 1; i < SMAPS_MAPS; i++) {
+		rss[i] = smaps_kb(m[i], "Rss:");
+		pss[i] = smaps_kb(m[i], "Pss:");
+		ok &= rss[i] == 1048576 && pss[i] == 1048576 / SMAPS_MAPS;
+	}
+	check(ok, "smaps of eight PUD mappings of FILE",
+	      "Rss %ld and %ld kB, Pss %ld and %ld kB (first, last; 1048576 and 131072)",
+	      rss[0], rss[SMAPS_MAPS - 1], pss[0], pss[SMAPS_MAPS - 1]);
+	ksft_print_msg("smaps_ms_one_mapping=%.2f smaps_ms_eight_mappings=%.2f\n", one, all);
+	check(all < 4 * one + 2, "reading smaps of a PUD folio mapped eight times",
+	      "%.2f ms, %.2f ms with one mapping (a pass over 2^18 pages per mapping: longer)",
+	      all, one);
+	for (i = 0; i < SMAPS_MAPS; i++)
+		munmap(m[i], SZ_1G);
+	check_punch(fd, "a punch completes once the mappings are gone");
+	close(fd);
+}
+
 static int rwp_uffd;
 static long rwp_faults;
 
@@ -2186,6 +2464,8 @@ static const struct {
 	{ "mremap", do_mremap },
 	{ "swapoff", do_swapoff },
 	{ "protnone", do_protnone },
+	{ "walk", do_walk },
+	{ "smaps", do_smaps },
 	{ "rwp", do_rwp },
 	{ "cowbusy", do_cowbusy },
 	{ "cowfull", do_cowfull },
