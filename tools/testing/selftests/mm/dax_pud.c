@@ -327,10 +327,14 @@ static void pwrite_pattern(int fd, uint64_t seed)
 		ksft_exit_fail_perror("fsync");
 }
 
-/* The Rss of the mapping that starts at @start (/proc/self/smaps), or -1. */
-static long vma_rss_kb(const void *start)
+/*
+ * Field @name (e.g. "Rss:") of the mapping that starts at @start in
+ * /proc/self/smaps, in kB, or -1.
+ */
+static long smaps_kb(const void *start, const char *name)
 {
 	FILE *f = fopen("/proc/self/smaps", "r");
+	size_t len = strlen(name);
 	unsigned long from, to;
 	char line[256];
 	int in = 0;
@@ -341,7 +345,8 @@ static long vma_rss_kb(const void *start)
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%lx-%lx ", &from, &to) == 2)	/* a mapping's first line */
 			in = from == (uintptr_t)start;
-		else if (in && sscanf(line, "Rss: %ld kB", &kb) == 1)
+		else if (in && !strncmp(line, name, len) &&
+			 sscanf(line + len, " %ld kB", &kb) == 1)
 			break;
 	}
 	fclose(f);
@@ -428,7 +433,7 @@ static void do_map(const char *path, uint64_t seed)
 	 * whose memory it is), and report none of it.  Each read of the GiB
 	 * after them must take no fault (-1: the data differs).
 	 */
-	kb = vma_rss_kb(m);
+	kb = smaps_kb(m, "Rss:");
 	after[0] = reread_faults(m, seed - 1);
 	check(kb == SZ_1G / 1024, "smaps counts the PUD mapping",
 	      "Rss %ld kB (1048576: the GiB)", kb);
@@ -1171,7 +1176,7 @@ static void do_misaligned(const char *path, uint64_t seed)
 	check(!rc, "msync again", "%s", err(rc));
 	bad = bad_pread(fd, SZ_1G, seed + 1);
 	check(!bad, "pread sees what the second mapping wrote", "%zu bad pages", bad);
-	kb = vma_rss_kb(m2);
+	kb = smaps_kb(m2, "Rss:");
 	check(kb == SZ_1G / 1024, "smaps counts the second mapping's Rss",
 	      "%ld kB (1048576: 512 PMDs of 2 MiB)", kb);
 
@@ -2082,8 +2087,6 @@ static void do_protnone(const char *path, uint64_t seed)
 	}
 }
 
-static long smaps_kb(const void *start, const char *name);
-
 /*
  * Asynchronous userfaultfd-wp over the PUD mapping at @m: a userfaultfd
  * registered over it and closed must not warn (the unregister resolves
@@ -2200,7 +2203,7 @@ static void do_walk(const char *path, uint64_t seed)
 	long zapped = 0, n, ref, nrgn;
 	size_t resident = 0;
 	unsigned char *vec;
-	int fd, r, cr, pm;
+	int fd, r, cr, pm, whole;
 	uint64_t *m;
 
 	fd = open_dax(path, O_RDWR);
@@ -2227,12 +2230,10 @@ static void do_walk(const char *path, uint64_t seed)
 	if (pm >= 0)
 		close(pm);
 	r = nrgn < 0;
-	check(nrgn == 1 && rgn[0].start == arg.start && rgn[0].end == arg.end &&
-	      (rgn[0].categories & PAGE_IS_PRESENT),
+	whole = nrgn == 1 && rgn[0].start == arg.start && rgn[0].end == arg.end;
+	check(whole && (rgn[0].categories & PAGE_IS_PRESENT),
 	      "PAGEMAP_SCAN reports the GiB present",
-	      "%ld region(s)%s (1: the GiB)", nrgn,
-	      nrgn == 1 && rgn[0].start == arg.start && rgn[0].end == arg.end ?
-	      ", the GiB" : "");
+	      "%ld region(s)%s (1: the GiB)", nrgn, whole ? ", the GiB" : "");
 	zapped += walk_reread(m, seed, r, "read faults after PAGEMAP_SCAN");
 	vec = malloc(SZ_1G / PG);
 	r = !vec || mincore(m, SZ_1G, vec);
@@ -2249,29 +2250,6 @@ static void do_walk(const char *path, uint64_t seed)
 	munmap(m, SZ_1G);
 	check_punch(fd, "a punch completes once the mapping is gone");
 	close(fd);
-}
-
-/* Field @name (e.g. "Pss:") of the mapping at @start in smaps, in kB, or -1. */
-static long smaps_kb(const void *start, const char *name)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	size_t len = strlen(name);
-	unsigned long from, to;
-	char line[256];
-	long kb = -1;
-	int in = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &from, &to) == 2)	/* a mapping's first line */
-			in = from == (uintptr_t)start;
-		else if (in && !strncmp(line, name, len) &&
-			 sscanf(line + len, " %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
 }
 
 static int cmp_double(const void *a, const void *b)
