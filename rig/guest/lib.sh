@@ -274,6 +274,16 @@ pud_checks() {
 	# A page held by GUP (a pipe) in a PMD entry over shared blocks: a
 	# copy-on-write fault next to it waits, it does not spin.
 	pud_step "xfs-1g: copy-on-write faults next to a page held by a pipe do not spin, then complete" /rig/dax_pud cowbusy $f $((seed + 5))
+	# 7.3 (v6.15+: refcounted DAX folios): a truncate of a file whose page
+	# a pipe holds, and its last close once unlinked, wait for the page
+	# (dax_break_layout(), dax_break_layout_final()), and must return once
+	# the pipe is drained, also while a clone maps the shared blocks
+	# (nothing frees the folio then).  6.12's DAX pages take no references
+	# for mappings; its backport has no such mode.
+	if [ "$BASE" != 6.12 ]; then
+		fresh1g xfs $f
+		pud_step "xfs-1g: a truncate and the last close of a file wait for a page a pipe holds, and return once the pipe is drained while its clone maps the blocks" /rig/dax_pud evict $f $((seed + 11))
+	fi
 	# The 1 GiB extent-size hint is xfs's copy-on-write extent size too: a
 	# 4 KiB copy with 64 MiB left must not fail for want of 1 GiB.
 	fresh1g xfs $f
@@ -296,7 +306,7 @@ pud_checks() {
 # and pud_last after them; pud_erofs and pud_rwp: one more each on 7.3 (the
 # 6.12 kernel has no erofs and no userfaultfd RWP).
 PUD_LAST=$(karg pud_last)
-if [ "$BASE" = 6.12 ]; then PUD_CHECKS=30; else PUD_CHECKS=35; fi
+if [ "$BASE" = 6.12 ]; then PUD_CHECKS=30; else PUD_CHECKS=36; fi
 if [ -n "$PUD_LAST" ]; then PUD_CHECKS=$((PUD_CHECKS + 1)); else PUD_CHECKS=$((PUD_CHECKS + 2)); fi
 
 # pud_last: the steps whose bug, where its fix is missing, leaks a folio

@@ -25,40 +25,40 @@
 #     dax-selftests (dax_mapping_test's contents case reads the device).
 #   remap (make negative-remap): BASE=7.3, rig/negative/remap.diff: xfs maps
 #     the source of a remap with PUDs while the remap runs (mainline patch
-#     12 reverted); suite fsdax-pud (dax_pud remap: the clone's PMD faults
+#     32 reverted); suite fsdax-pud (dax_pud remap: the clone's PMD faults
 #     on a PUD folio warn).
 #   optin (make negative-optin): BASE=7.3, rig/negative/optin.diff: erofs
 #     takes PUD faults (its huge_fault handler passes PUD_ORDER on, as
-#     before mainline patch 13 made it fall back); suite fsdax-pud (dax_pud
+#     before mainline patch 34 made it fall back); suite fsdax-pud (dax_pud
 #     nopud on erofs).
 #   smaps (make negative-smaps): BASE=7.3, rig/negative/smaps.diff: smaps,
-#     numa_maps and pagemap have no pud_entry again (mainline patches 42-44
+#     numa_maps and pagemap have no pud_entry again (mainline patches 12-14
 #     compiled out), so their walks split PUD leaves; suites fsdax-pud
 #     (dax_pud map: Rss 0 kB, no pfn in pagemap, and each read of the GiB
 #     after a /proc read faults again) and dax-selftests (dax_mapping_test
 #     huge_leaves on 1G slots: KVM's 1G leaves gone after the reads).
 #   split (make negative-split): BASE=7.3, rig/negative/split.diff: a VMA
-#     split leaves a PUD leaf in place (mainline patch 47 compiled out);
+#     split leaves a PUD leaf in place (mainline patch 15 compiled out);
 #     suite fsdax-pud (dax_pud split: no fault to read the GiB after a
 #     split at 2 MiB, where 512 PMD faults are due).
 #   mremap (make negative-mremap): BASE=7.3, rig/negative/mremap.diff:
-#     get_old_pud() clears a PUD leaf as a bad PUD again (mainline patch 49
+#     get_old_pud() clears a PUD leaf as a bad PUD again (mainline patch 16
 #     in part); suite fsdax-pud (dax_pud mremap: a fault after the move, a
 #     punch that waits for the reference the cleared PUD held; only that one
 #     of the steps of pud_last runs, rig.pud_last=mremap).
 #   swapoff (make negative-swapoff): BASE=7.3, rig/negative/swapoff.diff:
 #     unuse_pud_range() clears a PUD leaf as a bad PUD again (mainline patch
-#     51 reverted); suite fsdax-pud (dax_pud swapoff, rig.pud_last=swapoff).
+#     17 reverted); suite fsdax-pud (dax_pud swapoff, rig.pud_last=swapoff).
 #   layout (make negative-layout): BASE=7.3, rig/negative/layout.diff:
-#     dax_layout (mainline patch 53) no longer checks that the blocks are
+#     dax_layout (mainline patch 62) no longer checks that the blocks are
 #     aligned on the device; suite layout (its predictions must differ from
 #     KVM's leaves wherever extents are misaligned: xfs and ext4 defaults).
 #   xfsalign (make negative-xfsalign): BASE=7.3, rig/negative/xfsalign.diff:
-#     xfs no longer aligns DAX file data (mainline patch 54 switched off);
+#     xfs no longer aligns DAX file data (mainline patch 63 switched off);
 #     suite layout (its "xfs aligns it" lines: every xfs-default cell but cp
 #     maps all 512 2M chunks with 4K pages).
 #   ext4align (make negative-ext4align): BASE=7.3, rig/negative/ext4align.diff:
-#     ext4 no longer aligns DAX file data (mainline patch 55 switched off);
+#     ext4 no longer aligns DAX file data (mainline patch 64 switched off);
 #     suite layout (its "ext4 aligns it" lines: every ext4-default cell but
 #     cp maps 44 of the 512 2M chunks with 4K pages).
 # dax, pud, reliability: their diffs are for the 6.12 tree; the others: 7.3.

@@ -69,6 +69,11 @@
  *                              (FICLONERANGE) while it runs, then the
  *                              clone's PMD faults on the shared blocks
  *                              (FILE and FILE.clone are created, and removed)
+ *   dax_pud evict FILE SEED    a truncate of FILE, then its last close
+ *                              once unlinked, wait for a page of it that
+ *                              a pipe holds, and return once the pipe is
+ *                              drained, while FILE.clone maps the same
+ *                              blocks (FILE and FILE.clone are removed)
  *
  * FILE's first GiB must be one extent at a 1G-aligned address of a pmem
  * namespace aligned to 1G (ndctl create-namespace -m fsdax -a 1G), on a
@@ -76,7 +81,8 @@
  * recipes for xfs and ext4); "remap" writes its own FILE and skips unless
  * FILE's second GiB takes a PUD.  The steps between the calls (remounts, a
  * fresh file for each) are the caller's.  A FILE that is not DAX, a
- * filesystem without reflink ("clone", "remap") or MAP_SYNC ("sync"), and
+ * filesystem without reflink ("clone", "remap", "evict") or MAP_SYNC
+ * ("sync"), and
  * a caller without CAP_SYS_ADMIN or a kernel without memory failure
  * ("poison") skip.
  *
@@ -2422,6 +2428,170 @@ static void do_rwp(const char *path, uint64_t seed)
 	munmap(r, res);
 }
 
+/*
+ * evict: a page of FILE that a pipe holds (vmsplice()) holds off a layout
+ * break of FILE for as long as the pipe holds it, and no longer, also
+ * where FILE.clone maps the same (shared) blocks: that mapping keeps the
+ * folio mapped, so the last pipe reference does not free it.  Two rounds:
+ * a child truncates FILE (dax_break_layout(): the child sleeps in the
+ * filesystem's callback, state S), then a child unlinks FILE and closes
+ * it, the last reference (dax_break_layout_final(): state D).  Each child
+ * maps FILE, reads the page at EVICT_OFF, has the pipe hold it and unmaps
+ * FILE first; FILE.clone, mapped by the parent only, was read at the same
+ * offset.  The parent checks where the child sleeps (/proc/PID/wchan),
+ * drains the pipe, and the child must be done within 5 s, FILE.clone
+ * still mapped.
+ */
+#define EVICT_OFF	(7 * SZ_2M + 3 * PG)
+
+static int evict_child(const char *path, int p[2], int s[2], uint64_t seed, int last)
+{
+	struct iovec iov = { .iov_len = PG };
+	uint64_t *m;
+	int fd, r;
+
+	close(p[0]);
+	close(s[0]);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return 3;
+	m = mmap(NULL, SZ_1G, PROT_READ, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED || READ_WORD(&m[EVICT_OFF / 8]) != pat(seed, EVICT_OFF))
+		return 4;
+	iov.iov_base = &m[EVICT_OFF / 8];
+	r = vmsplice(p[1], &iov, 1, 0);
+	close(p[1]);
+	if (r != PG || munmap(m, SZ_1G))
+		return 5;
+	if (last && unlink(path))
+		return 6;
+	if (write(s[1], "x", 1) != 1)
+		return 7;
+	if (last) {
+		close(fd);	/* the last reference: evicts the inode */
+		return 0;
+	}
+	return ftruncate(fd, 0) ? 8 : 0;
+}
+
+/* The function child @pid sleeps in, or "?". */
+static const char *proc_wchan(pid_t pid)
+{
+	static char buf[128];
+	char path[64];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? buf : "?";
+}
+
+/*
+ * Whether @wc names where a layout break waits: the filesystem's callback
+ * (xfs_wait_dax_page()) or dax_break_layout_final().
+ */
+static int in_break(const char *wc)
+{
+	return strstr(wc, "wait_dax_page") || strstr(wc, "dax_break_layout") ||
+	       strstr(wc, "wait_page_idle");
+}
+
+static void evict_round(const char *path, uint64_t seed, int last)
+{
+	const char *what = last ? "the last close" : "a truncate";
+	static uint64_t page[PG / 8];
+	char cpath[4096], st = 0, x;
+	int fd, cfd, p[2], s[2], status, r;
+	struct timespec t0, t1;
+	const char *wc = "?";
+	unsigned long ticks;
+	uint64_t *c;
+	ssize_t n;
+	pid_t pid;
+
+	fd = open_dax(path, O_RDWR);
+	cfd = create_clone(path, cpath, sizeof(cpath));
+	for (size_t k = 0; k < PG / 8; k++)
+		page[k] = pat(seed, EVICT_OFF);
+	if (pwrite(fd, page, PG, EVICT_OFF) != PG || fsync(fd))
+		ksft_exit_fail_perror("pwrite");
+	r = ioctl(cfd, FICLONE, fd);
+	if (r && errno == EOPNOTSUPP) {
+		unlink(cpath);
+		skip_rest("no FICLONE (reflink) on this filesystem");
+	}
+	close(fd);
+	check(!r, "FICLONE", "%s", err(r));
+	if (r)
+		goto out;
+	c = map_file(cfd);
+	/* Not the child's: only FILE.clone's mapping here keeps the folio. */
+	if (madvise(c, SZ_1G, MADV_DONTFORK))
+		ksft_exit_fail_perror("madvise(MADV_DONTFORK)");
+	check(READ_WORD(&c[EVICT_OFF / 8]) == pat(seed, EVICT_OFF),
+	      "FILE.clone read through its mapping", "at +%lu KiB", EVICT_OFF >> 10);
+	if (pipe(p) || pipe(s))
+		ksft_exit_fail_perror("pipe");
+	pid = spawn();
+	if (!pid)
+		_exit(evict_child(path, p, s, seed, last));
+	close(p[1]);
+	close(s[1]);
+	/* The child is about to truncate or close: it must wait there. */
+	n = read(s[0], &x, 1);
+	for (int i = 0; n == 1 && i < 100; i++) {
+		usleep(50000);
+		st = proc_state(pid, &ticks);
+		wc = proc_wchan(pid);
+		if (!st || st == 'Z' || (st == (last ? 'D' : 'S') && in_break(wc)))
+			break;
+	}
+	check(n == 1 && st == (last ? 'D' : 'S') && in_break(wc),
+	      last ? "the last close waits for the page a pipe holds" :
+		     "a truncate waits for the page a pipe holds",
+	      "child state %c in %s", st ? st : '?', wc);
+	n = read(p[0], page, PG);
+	check(n == PG && page[0] == pat(seed, EVICT_OFF), "pipe drained",
+	      "%zd bytes", n);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status = reap(pid, 5);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ksft_print_msg("%s: %s after %.2f s\n", what,
+		       status == -1 ? "still waiting" : "returned",
+		       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	check(status != -1, last ?
+	      "the last close returns once the pipe is drained, FILE.clone still mapped" :
+	      "a truncate returns once the pipe is drained, FILE.clone still mapped",
+	      "%s", status == -1 ? "still waiting after 5 s" : "returned");
+	munmap(c, SZ_1G);
+	if (status == -1)
+		status = reap(pid, 30);
+	check(status != -1 && WIFEXITED(status) && !WEXITSTATUS(status),
+	      last ? "the child's unlink and close" : "the child's truncate",
+	      "%s %d", status == -1 ? "still waiting once FILE.clone is unmapped" :
+	      WIFEXITED(status) ? "exit" : "signal",
+	      status == -1 ? 0 : WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	if (status == -1)
+		kill(pid, SIGKILL);
+	close(p[0]);
+	close(s[0]);
+out:
+	close(cfd);
+	unlink(cpath);
+}
+
+static void do_evict(const char *path, uint64_t seed)
+{
+	evict_round(path, seed, 0);
+	evict_round(path, seed + 1, 1);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(const char *path, uint64_t seed);
@@ -2448,6 +2618,7 @@ static const struct {
 	{ "cowbusy", do_cowbusy },
 	{ "cowfull", do_cowfull },
 	{ "remap", do_remap },
+	{ "evict", do_evict },
 };
 
 int main(int argc, char **argv)
