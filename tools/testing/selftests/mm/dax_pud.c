@@ -185,6 +185,12 @@ static const char *err(int r)
 	return r ? strerror(errno) : "ok";
 }
 
+/* Seconds from @a to @b (CLOCK_MONOTONIC readings). */
+static double elapsed_s(const struct timespec *a, const struct timespec *b)
+{
+	return b->tv_sec - a->tv_sec + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
 /* Faults so far: a DAX fault that allocates blocks counts as major. */
 static long faults(void)
 {
@@ -751,6 +757,22 @@ static int create_clone(const char *path, char *cpath, size_t size)
 	return cfd;
 }
 
+/*
+ * FICLONE @fd into @cfd, FILE.clone at @cpath (check @what): 0, or the
+ * ioctl's failure.  Without reflink the clone goes and the rest skips.
+ */
+static int clone_into(int cfd, int fd, const char *cpath, const char *what)
+{
+	int r = ioctl(cfd, FICLONE, fd);
+
+	if (r && errno == EOPNOTSUPP) {
+		unlink(cpath);
+		skip_rest("no FICLONE (reflink) on this filesystem");
+	}
+	check(!r, what, "%s", err(r));
+	return r;
+}
+
 static void do_clone(const char *path, uint64_t seed)
 {
 	char cpath[4096];
@@ -768,13 +790,7 @@ static void do_clone(const char *path, uint64_t seed)
 	check(f0 == 1, "written through one PUD", "%ld fault(s) for 1 GiB", f0);
 	r = msync(m, SZ_1G, MS_SYNC);
 	check(!r, "msync", "%s", err(r));
-	r = ioctl(cfd, FICLONE, fd);
-	if (r && errno == EOPNOTSUPP) {
-		unlink(cpath);
-		skip_rest("no FICLONE (reflink) on this filesystem");
-	}
-	check(!r, "FICLONE while mapped", "%s", err(r));
-	if (r)
+	if (clone_into(cfd, fd, cpath, "FICLONE while mapped"))
 		return;
 	f0 = faults();
 	bad = bad_pages(m, 0, SZ_1G, seed);
@@ -1908,7 +1924,7 @@ static void do_remap(const char *path, uint64_t seed)
 	e = errno;
 	__atomic_store_n(&remap_phase, 2, __ATOMIC_RELEASE);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	secs = elapsed_s(&t0, &t1);
 	pthread_join(th, NULL);
 	if (remap_err)
 		ksft_exit_fail_msg("reader: mmap FILE's second GiB: %s\n", strerror(remap_err));
@@ -2525,13 +2541,8 @@ static void evict_round(const char *path, uint64_t seed, int last)
 		page[k] = pat(seed, EVICT_OFF);
 	if (pwrite(fd, page, PG, EVICT_OFF) != PG || fsync(fd))
 		ksft_exit_fail_perror("pwrite");
-	r = ioctl(cfd, FICLONE, fd);
-	if (r && errno == EOPNOTSUPP) {
-		unlink(cpath);
-		skip_rest("no FICLONE (reflink) on this filesystem");
-	}
+	r = clone_into(cfd, fd, cpath, "FICLONE");
 	close(fd);
-	check(!r, "FICLONE", "%s", err(r));
 	if (r)
 		goto out;
 	c = map_file(cfd);
@@ -2568,7 +2579,7 @@ static void evict_round(const char *path, uint64_t seed, int last)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ksft_print_msg("%s: %s after %.2f s\n", what,
 		       status == -1 ? "still waiting" : "returned",
-		       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+		       elapsed_s(&t0, &t1));
 	check(status != -1, last ?
 	      "the last close returns once the pipe is drained, FILE.clone still mapped" :
 	      "a truncate returns once the pipe is drained, FILE.clone still mapped",
